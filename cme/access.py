@@ -1,0 +1,52 @@
+"""What a signed-in user may see.
+
+The storage layer applies these rules inside every query that returns pupil data; the web
+layer only decides which pages a role may open. Keeping the rule here, in one place, means a
+new query cannot invent its own idea of who sees what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cme.roles import Role
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    email: str
+    display_name: str
+    role: Role
+    la_id: int
+    la_code: str
+    la_name: str
+    school_id: int | None = None
+    school_urn: str | None = None
+    school_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role.works_in_school and self.school_id is None:
+            raise ValueError(f"a {self.role.label} must belong to a school")
+        if self.role.works_in_la and self.school_id is not None:
+            raise ValueError(f"a {self.role.label} belongs to the LA, not to a school")
+
+    @property
+    def sees_pupils(self) -> bool:
+        # LA administrators manage schools and accounts; they have no need to read
+        # children's records, so they are not given them.
+        return self.role is not Role.LA_ADMIN
+
+    @property
+    def organisation(self) -> str:
+        if self.school_name is not None:
+            return self.school_name
+        return self.la_name
+
+    def may_see_school(self, school_id: int, school_la_id: int) -> bool:
+        if self.school_id is not None:
+            return school_id == self.school_id
+        return school_la_id == self.la_id
+
+    def may_see_pupils_of(self, school_id: int, school_la_id: int) -> bool:
+        return self.sees_pupils and self.may_see_school(school_id, school_la_id)

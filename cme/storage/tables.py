@@ -1,0 +1,103 @@
+"""The database schema. Timestamps are stored in UTC (timestamptz) and shown in Europe/London.
+
+Composite unique constraints, which Piccolo cannot declare, are created by raw statements in
+the migrations; `UNIQUE_INDEXES` lists them so tests can check they exist. Each table
+declares `id: Serial` only so that type checkers see the primary key Piccolo adds.
+"""
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class LocalAuthority(Table, tablename="local_authority"):
+    id: Serial
+    code = Varchar(length=3, unique=True)
+    name = Varchar(length=200)
+
+
+class School(Table, tablename="school"):
+    id: Serial
+    urn = Varchar(length=6, unique=True)
+    name = Varchar(length=200)
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict, index=True)
+
+
+class Account(Table, tablename="account"):
+    id: Serial
+    email = Varchar(length=254, unique=True)
+    display_name = Varchar(length=200)
+    password_hash = Varchar(length=200)
+    role = Varchar(length=20)
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict)
+    school = ForeignKey(School, null=True, on_delete=OnDelete.restrict)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class WebSession(Table, tablename="web_session"):
+    id: Serial
+    token_hash = Varchar(length=64, unique=True)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+
+
+class SignInFailure(Table, tablename="sign_in_failure"):
+    id: Serial
+    email = Varchar(length=254, index=True)
+    at = Timestamptz(index=True)
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    id: Serial
+    at = Timestamptz(index=True)
+    account = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    la = ForeignKey(LocalAuthority, null=True, on_delete=OnDelete.set_null, index=True)
+    school = ForeignKey(School, null=True, on_delete=OnDelete.set_null, index=True)
+    action = Varchar(length=60)
+    detail = Text()
+
+
+class JobLedger(Table, tablename="job_ledger"):
+    id: Serial
+    name = Varchar(length=100)
+    run_on = Date()
+    started_at = Timestamptz()
+
+
+class Pupil(Table, tablename="pupil"):
+    id: Serial
+    school = ForeignKey(School, null=False, on_delete=OnDelete.restrict, index=True)
+    upn = Varchar(length=13)
+    legal_forename = Varchar(length=100)
+    legal_surname = Varchar(length=100)
+    date_of_birth = Date(null=True, default=None)
+    gender = Varchar(length=10)
+    year_group = Varchar(length=10)
+    reg_group = Varchar(length=20)
+
+
+ALL_TABLES: tuple[type[Table], ...] = (
+    LocalAuthority,
+    School,
+    Account,
+    WebSession,
+    SignInFailure,
+    AuditEvent,
+    JobLedger,
+    Pupil,
+)
+
+UNIQUE_INDEXES = {
+    "job_ledger_name_run_on": ("job_ledger", ("name", "run_on")),
+    "pupil_school_upn": ("pupil", ("school", "upn")),
+}

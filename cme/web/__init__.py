@@ -1,0 +1,1 @@
+"""The Litestar app: factory, authentication, guards and the pages both portals share."""

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from cme.storage import organisations, pupils
+from cme.web.guards import requires_la_staff, requires_pupil_access
+from cme.web.pages import render, viewer_of
+
+
+class LAController(Controller):
+    path = "/la"
+    guards = [requires_la_staff]
+
+    @get("/")
+    async def home(self, request: Request[Any, Any, Any]) -> Template:
+        viewer = viewer_of(request)
+        schools = await organisations.schools_visible_to(viewer)
+        counts: dict[int, int] = {}
+        if viewer.sees_pupils:
+            for pupil in await pupils.list_pupils(viewer):
+                counts[pupil["school.id"]] = counts.get(pupil["school.id"], 0) + 1
+        return render(request, "la/home.html", schools=schools, counts=counts)
+
+    @get("/schools/{school_id:int}", guards=[requires_pupil_access])
+    async def school(self, request: Request[Any, Any, Any], school_id: FromPath[int]) -> Template:
+        viewer = viewer_of(request)
+        school = await organisations.school_visible_to(viewer, school_id)
+        return render(
+            request,
+            "la/school.html",
+            school=school,
+            pupils=await pupils.list_pupils(viewer, school_id=school_id),
+        )
+
+    @get("/pupils/{pupil_id:int}", guards=[requires_pupil_access])
+    async def pupil(self, request: Request[Any, Any, Any], pupil_id: FromPath[int]) -> Template:
+        pupil = await pupils.get_pupil(viewer_of(request), pupil_id)
+        return render(request, "pupil.html", pupil=pupil, back=f"/la/schools/{pupil['school.id']}")
