@@ -1,0 +1,37 @@
+"""Tiny registers for rule tests: each day is two mark symbols (AM, PM), weekdays only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from cme.attendance import PupilMarks
+from cme.timeline import Session, academic_year, blank_year, position, school_calendar, school_days
+
+MONDAY = date(2025, 1, 6)
+
+
+def weekdays(start: date, count: int) -> list[date]:
+    days, day = [], start
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def build(pairs: list[str], start: date = MONDAY) -> tuple[PupilMarks, list[date], list[date]]:
+    """(the pupil's marks, the school days, the weekdays used). A classmate present on every
+    day not closed (`##`) keeps the school open, as a real register would."""
+    days = weekdays(start, len(pairs))
+    years = {academic_year(d) for d in days}
+    pupil = {y: list(blank_year(y)) for y in years}
+    classmate = {y: list(blank_year(y)) for y in years}
+    for day, pair in zip(days, pairs, strict=True):
+        y = academic_year(day)
+        for session, symbol in zip(Session, pair, strict=True):
+            pupil[y][position(day, session)] = symbol
+            classmate[y][position(day, session)] = "#" if pair == "##" else "/"
+    marks = {y: "".join(v) for y, v in pupil.items()}
+    calendars = {y: school_calendar(y, ["".join(pupil[y]), "".join(classmate[y])]) for y in years}
+    open_days = sorted(d for y in years for d in school_days(y, calendars[y]))
+    return PupilMarks(marks), open_days, days
