@@ -132,6 +132,100 @@ def cmd_user_add(args: argparse.Namespace) -> None:
     print(f"Added {args.role} {args.email.strip().lower()}")
 
 
+def cmd_import_register(args: argparse.Namespace) -> None:
+    import json
+    from pathlib import Path
+
+    from cme.storage.organisations import school_for_urn
+    from cme.storage.uploads import create_upload, run_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"no such file: {path}")
+    limit = Settings.from_env().max_upload_bytes
+    if path.stat().st_size > limit:
+        raise CommandError(
+            f"{path.name} is {path.stat().st_size / 1024 / 1024:.1f} MB; the limit is "
+            f"{limit / 1024 / 1024:.0f} MB (CME_MAX_UPLOAD_MB)"
+        )
+
+    content = path.read_bytes()
+
+    async def run() -> dict[str, Any]:
+        school = await school_for_urn(args.school)
+        upload_id = await create_upload(int(school["id"]), path.name, content)
+        return await run_import(upload_id)
+
+    outcome = asyncio.run(_with_db(run))
+    if outcome["status"] != "done":
+        raise CommandError(outcome["error"])
+    summary = outcome["summary"]
+    if args.json:
+        print(json.dumps({"school": args.school.strip(), **summary}, indent=2))
+        return
+    print(
+        f"Imported {summary['pupils']} pupils, {summary['sessions']:,} sessions, "
+        f"{summary['first_day']} to {summary['last_day']} ({summary['layout']} layout): "
+        f"{summary['marks_added']:,} marks added, {summary['marks_changed']:,} changed, "
+        f"{summary['new_pupils']} new pupils."
+    )
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}")
+
+
+def cmd_flags(args: argparse.Namespace) -> None:
+    import json
+    from datetime import date
+
+    from cme.storage.flags import school_flags
+    from cme.storage.organisations import school_for_urn
+
+    try:
+        on = date.fromisoformat(args.on) if args.on else None
+    except ValueError:
+        raise CommandError(f"--on {args.on!r} is not a date: use YYYY-MM-DD") from None
+
+    async def run() -> Any:
+        school = await school_for_urn(args.school)
+        return await school_flags(int(school["id"]), on)
+
+    report = asyncio.run(_with_db(run))
+    flags = [
+        {
+            "upn": f.upn,
+            "flag": f.flag.kind.value,
+            "run_school_days": f.flag.run_school_days,
+            "since": f.flag.since.isoformat() if f.flag.since else None,
+            "name": f"{f.forename} {f.surname}",
+            "year_group": f.year_group,
+            "detail": f.flag.detail,
+        }
+        for f in report.flags
+    ]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "school": args.school.strip(),
+                    "on": report.on.isoformat() if report.on else None,
+                    "school_day": report.is_school_day,
+                    "flags": flags,
+                },
+                indent=2,
+            )
+        )
+        return
+    if report.on is None:
+        print("No register has been imported for this school yet.")
+        return
+    if not report.is_school_day:
+        print(f"{report.on} is not a school day for this school.")
+    for f in flags:
+        since = f" since {f['since']}" if f["since"] else ""
+        print(f"{f['upn']}  {f['flag']:<22} run {f['run_school_days']:>3}{since}  {f['detail']}")
+    print(f"{len(flags)} flags on {report.on}.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cme", description="Children missing education tracker")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -179,6 +273,18 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--la", help="LA code (cme_officer, la_admin)")
     user_add.add_argument("--name", help="the person's name as shown in the app")
     user_add.set_defaults(run=cmd_user_add)
+
+    imp = sub.add_parser("import-register", help="import a register export (.xlsx or .csv)")
+    imp.add_argument("file")
+    imp.add_argument("--school", required=True, help="the school's URN")
+    imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    imp.set_defaults(run=cmd_import_register)
+
+    flags = sub.add_parser("flags", help="the flags for a school on a school day")
+    flags.add_argument("--school", required=True, help="the school's URN")
+    flags.add_argument("--on", help="YYYY-MM-DD (default: the latest day in the register)")
+    flags.add_argument("--json", action="store_true")
+    flags.set_defaults(run=cmd_flags)
     return parser
 
 

@@ -1,23 +1,33 @@
-"""Loads the demo local authority, schools, accounts and pupils (`cme demo`)."""
+"""Loads the demo local authority, schools, accounts, pupils and a term of registers."""
 
 from __future__ import annotations
 
-from cme import demo_data
-from cme.storage import accounts, organisations
-from cme.storage.engine import write_transaction
-from cme.storage.tables import LocalAuthority, Pupil
+from datetime import date
+
+from cme import demo_data, demo_registers
+from cme.storage import accounts, organisations, uploads
+from cme.storage.tables import LocalAuthority
 
 
-async def seed_demo() -> bool:
-    """Seed the demo LA; False (and nothing changed) if it is already there."""
+async def seed_demo(today: date | None = None) -> bool:
+    """Seed the demo LA; False (and nothing changed) if it is already there.
+
+    Each school gets a term of registers ending on the last weekday up to `today`, imported
+    through the same path as an uploaded file, so the Today page is full on first run.
+    """
     if await LocalAuthority.exists().where(LocalAuthority.code == demo_data.LA_CODE):
         return False
     await organisations.add_la(demo_data.LA_CODE, demo_data.LA_NAME)
+    days, closed = demo_registers.term_ending(today or date.today())
     for seed, (urn, name, establishment, years) in enumerate(demo_data.SCHOOLS):
         school_id = await organisations.add_school(urn, name, demo_data.LA_CODE)
         pupils = demo_data.demo_pupils(establishment, years, per_year=8, seed=seed)
-        async with write_transaction():
-            await Pupil.insert(*[Pupil(school=school_id, **vars(p)) for p in pupils])
+        grid = demo_registers.make_grid(pupils, days, closed, seed=seed)
+        content = demo_registers.to_csv(demo_registers.wide_rows(grid), bom=True)
+        upload_id = await uploads.create_upload(school_id, f"demo-register-{urn}.csv", content)
+        outcome = await uploads.run_import(upload_id)
+        if outcome["status"] != "done":
+            raise RuntimeError(f"the demo register did not import: {outcome['error']}")
     for account in demo_data.demo_accounts():
         await accounts.add_account(
             email=account.email,

@@ -7,8 +7,10 @@ declares `id: Serial` only so that type checkers see the primary key Piccolo add
 
 from piccolo.columns import (
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
+    Integer,
     OnDelete,
     Serial,
     Text,
@@ -22,6 +24,8 @@ class LocalAuthority(Table, tablename="local_authority"):
     id: Serial
     code = Varchar(length=3, unique=True)
     name = Varchar(length=200)
+    # The LA's thresholds (cme.policy.Policy) as JSON; "{}" means RULES.md's defaults.
+    policy = Text(default="{}")
 
 
 class School(Table, tablename="school"):
@@ -86,6 +90,52 @@ class Pupil(Table, tablename="pupil"):
     reg_group = Varchar(length=20)
 
 
+class PupilYear(Table, tablename="pupil_year"):
+    """A pupil's marks for one academic year: one symbol per session (see cme.timeline)."""
+
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade)
+    school = ForeignKey(School, null=False, on_delete=OnDelete.restrict, index=True)
+    academic_year = Integer()
+    marks = Text()
+
+
+class SchoolYear(Table, tablename="school_year"):
+    """The school's calendar for an academic year, derived from its pupils' marks."""
+
+    id: Serial
+    school = ForeignKey(School, null=False, on_delete=OnDelete.restrict)
+    academic_year = Integer()
+    calendar = Text()
+
+
+class SessionNote(Table, tablename="session_note"):
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade)
+    day = Date()
+    session = Varchar(length=2)
+    minutes_late = Integer(null=True, default=None)
+    comment = Text()
+
+
+class RegisterUpload(Table, tablename="register_upload"):
+    """Every uploaded register file, who sent it, and how its import went."""
+
+    id: Serial
+    school = ForeignKey(School, null=False, on_delete=OnDelete.restrict, index=True)
+    uploaded_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    uploaded_at = Timestamptz()
+    filename = Varchar(length=255)
+    size = Integer()
+    content = Bytea()
+    status = Varchar(length=20, default="queued")
+    progress = Integer(default=0)
+    stage = Varchar(length=200)
+    summary = Text()
+    error = Text()
+    finished_at = Timestamptz(null=True, default=None)
+
+
 ALL_TABLES: tuple[type[Table], ...] = (
     LocalAuthority,
     School,
@@ -95,9 +145,16 @@ ALL_TABLES: tuple[type[Table], ...] = (
     AuditEvent,
     JobLedger,
     Pupil,
+    PupilYear,
+    SchoolYear,
+    SessionNote,
+    RegisterUpload,
 )
 
 UNIQUE_INDEXES = {
     "job_ledger_name_run_on": ("job_ledger", ("name", "run_on")),
     "pupil_school_upn": ("pupil", ("school", "upn")),
+    "pupil_year_pupil_year": ("pupil_year", ("pupil", "academic_year")),
+    "school_year_school_year": ("school_year", ("school", "academic_year")),
+    "session_note_pupil_day_session": ("session_note", ("pupil", "day", "session")),
 }

@@ -1,0 +1,170 @@
+"""Synthetic registers with realistic absence patterns, for the demo, tests and benchmarks.
+
+The first pupils are given one pattern each, so that every flag appears on the last day; the
+rest are mostly present with the odd illness, appointment or late mark.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+
+class PupilLike(Protocol):
+    @property
+    def upn(self) -> str: ...
+    @property
+    def legal_forename(self) -> str: ...
+    @property
+    def legal_surname(self) -> str: ...
+    @property
+    def date_of_birth(self) -> date: ...
+    @property
+    def gender(self) -> str: ...
+    @property
+    def year_group(self) -> str: ...
+    @property
+    def reg_group(self) -> str: ...
+
+
+@dataclass
+class Grid:
+    pupils: Sequence[PupilLike]
+    days: list[date]  # weekdays covered, closures included
+    marks: dict[str, list[str]]  # upn -> codes, AM and PM for each day; "" is a missing mark
+
+
+# What the first pupils do on the last days of the grid (most recent last), one pattern each.
+PATTERNS: tuple[tuple[str, list[str]], ...] = (
+    ("twenty_day_run", ["NN"] * 4 + ["OO"] * 18),
+    ("continuous_absence_10", ["GG"] * 5 + ["NN"] * 7),
+    ("unexplained day one", ["NN"]),
+    ("part_day_missing", ["/O"]),
+    ("overdue_n", ["N\\"] + ["/\\"] * 7),
+    ("missing_mark", ["/-"]),
+    ("unexplained run", ["OO", "NN", "NO"]),
+)
+
+
+def weekdays(first: date, last: date) -> list[date]:
+    days, day = [], first
+    while day <= last:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def term_ending(last: date, school_days: int = 60) -> tuple[list[date], set[date]]:
+    """Weekdays of a term of `school_days` school days ending on `last` (or the weekday before),
+    with a half-term week of closure in the middle: (weekdays, closed days)."""
+    while last.weekday() >= 5:
+        last -= timedelta(days=1)
+    days: list[date] = []
+    day = last
+    while len(days) < school_days + 5:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= timedelta(days=1)
+    days.reverse()
+    closed = set(days[len(days) // 2 - 2 : len(days) // 2 + 3])
+    return days, closed
+
+
+def make_grid(
+    pupils: Sequence[PupilLike],
+    days: list[date],
+    closed: set[date],
+    seed: int,
+    patterns: bool = True,
+) -> Grid:
+    rng = random.Random(seed)  # noqa: S311  (repeatable synthetic data, not secrets)
+    open_days = [d for d in days if d not in closed]
+    marks: dict[str, list[str]] = {}
+    for pupil in pupils:
+        row: list[str] = []
+        ill_until = -1  # an illness lasts one to three days
+        for i, day in enumerate(days):
+            if day in closed:
+                row += ["#", "#"]
+                continue
+            roll = rng.random()
+            if i > ill_until and roll < 0.015:
+                ill_until = i + rng.randrange(3)
+            if i <= ill_until:
+                row += ["I", "I"]
+            elif roll < 0.025:
+                row += ["M", "\\"]
+            elif roll < 0.05:
+                row += ["L", "\\"]
+            else:
+                row += ["/", "\\"]
+        marks[pupil.upn] = row
+    if patterns:
+        _apply_patterns(pupils, days, open_days, marks)
+    return Grid(pupils, days, marks)
+
+
+def _apply_patterns(
+    pupils: Sequence[PupilLike],
+    days: list[date],
+    open_days: list[date],
+    marks: dict[str, list[str]],
+) -> None:
+    index = {d: i for i, d in enumerate(days)}
+    for (_, pattern), pupil in zip(PATTERNS, pupils, strict=False):
+        row = marks[pupil.upn]
+        for offset, pair in enumerate(pattern):
+            day = open_days[len(open_days) - len(pattern) + offset]
+            am, pm = ("" if c == "-" else c for c in pair)
+            row[2 * index[day]], row[2 * index[day] + 1] = am, pm
+    # Sixteen days of illness for the next pupil: an LA sickness return.
+    if len(pupils) > len(PATTERNS):
+        row = marks[pupils[len(PATTERNS)].upn]
+        for day in open_days[5:21]:
+            row[2 * index[day]] = row[2 * index[day] + 1] = "I"
+
+
+PUPIL_HEADERS = ["UPN", "Legal Surname", "Legal Forename", "DOB", "Gender", "Year", "Reg"]
+
+
+def _pupil_cells(p: PupilLike) -> list[str]:
+    return [
+        p.upn,
+        p.legal_surname,
+        p.legal_forename,
+        f"{p.date_of_birth:%d/%m/%Y}",
+        p.gender,
+        p.year_group,
+        p.reg_group,
+    ]
+
+
+def wide_rows(grid: Grid) -> list[list[str]]:
+    header = PUPIL_HEADERS + [f"{d:%d/%m/%Y} {s}" for d in grid.days for s in ("AM", "PM")]
+    return [header] + [_pupil_cells(p) + grid.marks[p.upn] for p in grid.pupils]
+
+
+def long_rows(grid: Grid) -> list[list[str]]:
+    rows = [[*PUPIL_HEADERS, "Date", "Session", "Mark", "Minutes Late", "Comment"]]
+    for p in grid.pupils:
+        cells = _pupil_cells(p)
+        marks = grid.marks[p.upn]
+        for i, day in enumerate(grid.days):
+            for j, session in enumerate(("AM", "PM")):
+                mark = marks[2 * i + j]
+                late = "12" if mark == "L" else ""
+                rows.append([*cells, f"{day:%d/%m/%Y}", session, mark, late, ""])
+    return rows
+
+
+def to_csv(rows: list[list[str]], bom: bool = False, encoding: str = "utf-8") -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    data = out.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data

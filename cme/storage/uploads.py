@@ -1,0 +1,173 @@
+"""Uploaded register files and their imports, run by the `import_register` job or the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from cme.access import Viewer
+from cme.storage import audit
+from cme.storage.clock import utcnow
+from cme.storage.organisations import NotFound
+from cme.storage.registers import apply_register
+from cme.storage.tables import RegisterUpload
+from imports import RegisterError, parse_register
+
+log = logging.getLogger(__name__)
+# The web form and the CLI enforce the configured limit; this is a backstop for old uploads.
+HARD_LIMIT_BYTES = 200 * 1024 * 1024
+
+STATUS_COLUMNS = (
+    RegisterUpload.id,
+    RegisterUpload.school,
+    RegisterUpload.filename,
+    RegisterUpload.size,
+    RegisterUpload.uploaded_at,
+    RegisterUpload.uploaded_by.email,
+    RegisterUpload.status,
+    RegisterUpload.progress,
+    RegisterUpload.stage,
+    RegisterUpload.summary,
+    RegisterUpload.error,
+    RegisterUpload.finished_at,
+)
+
+
+async def create_upload(
+    school_id: int, filename: str, content: bytes, viewer: Viewer | None = None
+) -> int:
+    rows = await RegisterUpload.insert(
+        RegisterUpload(
+            school=school_id,
+            uploaded_by=viewer.user_id if viewer else None,
+            uploaded_at=utcnow(),
+            filename=filename[:255],
+            size=len(content),
+            content=content,
+            status="queued",
+            progress=0,
+            stage="Waiting to start",
+            summary="",
+            error="",
+        )
+    ).returning(RegisterUpload.id)
+    upload_id = int(rows[0]["id"])
+    await audit.record(
+        "register.uploaded",
+        viewer=viewer,
+        school_id=school_id,
+        upload=upload_id,
+        filename=filename,
+        size=len(content),
+    )
+    return upload_id
+
+
+async def _progress(upload_id: int, status: str, progress: int, stage: str, **more: Any) -> None:
+    await RegisterUpload.update(
+        {
+            RegisterUpload.status: status,
+            RegisterUpload.progress: progress,
+            RegisterUpload.stage: stage,
+            **{getattr(RegisterUpload, k): v for k, v in more.items()},
+        }
+    ).where(RegisterUpload.id == upload_id)
+
+
+async def run_import(upload_id: int, final_try: bool = True) -> dict[str, Any]:
+    """Import an upload. Safe to run twice: a finished upload is not imported again, and
+    importing the same marks again changes nothing."""
+    row = (
+        await RegisterUpload.select(
+            RegisterUpload.school,
+            RegisterUpload.filename,
+            RegisterUpload.content,
+            RegisterUpload.status,
+            RegisterUpload.summary,
+            RegisterUpload.error,
+            RegisterUpload.school.la,
+        )
+        .where(RegisterUpload.id == upload_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no upload {upload_id}")
+    if row["status"] in ("done", "failed"):
+        return _outcome(row["status"], row["summary"], row["error"])
+    school_id = int(row["school"])
+    await _progress(upload_id, "running", 10, "Reading the file")
+    try:
+        register = await asyncio.to_thread(
+            parse_register, bytes(row["content"]), row["filename"], HARD_LIMIT_BYTES
+        )
+        await _progress(
+            upload_id,
+            "running",
+            50,
+            f"Saving {register.session_marks:,} marks for {len(register.pupils):,} pupils",
+        )
+        summary = await apply_register(school_id, register)
+    except RegisterError as exc:
+        await _progress(
+            upload_id, "failed", 100, "Not imported", error=exc.text, finished_at=utcnow()
+        )
+        await audit.record(
+            "register.rejected", school_id=school_id, la_id=row["school.la"], upload=upload_id
+        )
+        return _outcome("failed", "", exc.text)
+    except Exception:
+        log.exception("import of upload %s failed", upload_id)
+        if final_try:
+            await _progress(
+                upload_id,
+                "failed",
+                100,
+                "Not imported",
+                error="The import stopped because of an unexpected error; nothing was changed. "
+                "Try again, and tell your LA administrator if it happens again.",
+                finished_at=utcnow(),
+            )
+        raise
+    text = json.dumps(summary.as_json())
+    await _progress(upload_id, "done", 100, "Imported", summary=text, finished_at=utcnow())
+    await audit.record(
+        "register.imported",
+        school_id=school_id,
+        la_id=row["school.la"],
+        upload=upload_id,
+        pupils=summary.pupils,
+        marks_added=summary.marks_added,
+        marks_changed=summary.marks_changed,
+    )
+    return _outcome("done", text, "")
+
+
+def _outcome(status: str, summary: str, error: str) -> dict[str, Any]:
+    return {"status": status, "summary": json.loads(summary) if summary else None, "error": error}
+
+
+async def upload_for_viewer(viewer: Viewer, upload_id: int) -> dict[str, Any]:
+    query = RegisterUpload.select(*STATUS_COLUMNS).where(RegisterUpload.id == upload_id)
+    if viewer.school_id is not None:
+        query = query.where(RegisterUpload.school == viewer.school_id)
+    else:
+        query = query.where(RegisterUpload.school.la == viewer.la_id)
+    row: dict[str, Any] | None = await query.first()
+    if row is None or not viewer.sees_pupils:
+        raise NotFound("no such upload")
+    row["summary"] = json.loads(row["summary"]) if row["summary"] else None
+    return row
+
+
+async def recent_uploads(viewer: Viewer, school_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    if viewer.school_id not in (None, school_id):
+        raise NotFound("no such school")
+    rows: list[dict[str, Any]] = await (
+        RegisterUpload.select(*STATUS_COLUMNS)
+        .where(RegisterUpload.school == school_id)
+        .order_by(RegisterUpload.id, ascending=False)
+        .limit(limit)
+    )
+    return rows

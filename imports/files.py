@@ -1,0 +1,147 @@
+"""From an uploaded file's bytes to sheets of cell values, whatever the file really is.
+
+The type is decided from the first bytes, not the name: an encrypted .xlsx starts like an old
+.xls (both are OLE2 containers), and some ".xls" exports are really HTML pages.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from imports.errors import RegisterError
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP = b"PK\x03\x04"
+# An .xlsx whose parts expand beyond this, or by more than this ratio, is refused: a real
+# full-year register for a large school expands to well under a tenth of it.
+MAX_EXPANDED_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 200
+
+SAVE_AS = (
+    "Open it in Excel and use File > Save As, choosing 'Excel Workbook (.xlsx)' or "
+    "'CSV UTF-8 (.csv)', then upload that file."
+)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str | None
+    hidden: bool
+    rows: Sequence[Sequence[Any]]
+    date1904: bool = False
+
+
+def read_sheets(data: bytes, filename: str, max_bytes: int) -> list[Sheet]:
+    if len(data) > max_bytes:
+        raise RegisterError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest accepted is "
+            f"{max_bytes / 1024 / 1024:.0f} MB. Export a shorter date range and upload each part."
+        )
+    if not data.strip():
+        raise RegisterError("The file is empty.")
+    if data.startswith(OLE2):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise RegisterError(
+                "The file is password-protected, so it cannot be read. Open it in Excel, "
+                "remove the password (File > Info > Protect Workbook > Encrypt with Password, "
+                "clear the box) and save it, or export the register again without a password."
+            )
+        raise RegisterError(
+            f"This is an old Excel 97-2003 (.xls) file, which is not accepted. {SAVE_AS}"
+        )
+    if data.startswith(ZIP):
+        return _xlsx_sheets(data)
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<table" in head:
+        raise RegisterError(
+            f"'{filename}' is a web page (HTML) saved with a spreadsheet name, not a real "
+            f"spreadsheet. {SAVE_AS}"
+        )
+    return [Sheet(None, False, _csv_rows(data))]
+
+
+def _xlsx_sheets(data: bytes) -> list[Sheet]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise RegisterError(
+            f"The file is damaged and cannot be opened as .xlsx. {SAVE_AS}"
+        ) from None
+    expanded = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if expanded > MAX_EXPANDED_BYTES or (
+        expanded > 10 * 1024 * 1024 and expanded / packed > MAX_RATIO
+    ):
+        raise RegisterError(
+            f"The file would expand to {expanded / 1024 / 1024:.0f} MB when opened, far more than "
+            "any register: it is not a normal spreadsheet, so it was not opened."
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise RegisterError(f"The file is a zip archive but not an Excel workbook. {SAVE_AS}")
+    workbook_xml = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    hidden = {
+        _xml_unescape(m.group(1))
+        for m in re.finditer(
+            r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bstate=\"(?:hidden|veryHidden)\"",
+            workbook_xml,
+        )
+    }
+    hidden |= {
+        _xml_unescape(m.group(1))
+        for m in re.finditer(
+            r"<(?:\w+:)?sheet\b[^>]*?\bstate=\"(?:hidden|veryHidden)\"[^>]*?\bname=\"([^\"]*)\"",
+            workbook_xml,
+        )
+    }
+    date1904 = bool(re.search(r"date1904=\"(?:1|true)\"", workbook_xml))
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in book.sheets_metadata:
+            sheet = book.get_sheet_by_name(meta.name)
+            sheets.append(Sheet(meta.name, meta.name in hidden, sheet.to_python(), date1904))
+        return sheets
+    except CalamineError as exc:
+        raise RegisterError(f"The workbook could not be read ({exc}). {SAVE_AS}") from None
+
+
+def _xml_unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    if data.startswith(codecs.BOM_UTF8):
+        text = data[3:].decode("utf-8", "replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            # Excel's plain "CSV (Comma delimited)" on Windows writes Windows-1252.
+            text = data.decode("cp1252", "replace")
+    sample = text[:20000]
+    delimiter = ","
+    if sample.count(";") > sample.count(",") and sample.count(";") > sample.count("\t"):
+        delimiter = ";"
+    elif sample.count("\t") > sample.count(","):
+        delimiter = "\t"
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise RegisterError(f"The CSV file could not be read: {exc}.") from None

@@ -1,0 +1,356 @@
+"""Parse an attendance register export into pupils and their marks, or say precisely why not."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from stdnum.gb import upn as upn_check
+
+from cme.marks import MISSING, NO_DATA, VALID_CODES, UnknownMark, normalise, symbol_for
+from cme.timeline import Session
+from imports.cells import parse_date, parse_session, text
+from imports.errors import RegisterError
+from imports.files import Sheet, read_sheets
+from imports.layout import NEEDED, REQUIRED_PUPIL, Layout, detect, looks_like_summary
+
+MAX_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class SessionNote:
+    upn: str
+    day: date
+    session: Session
+    minutes_late: int | None
+    comment: str
+
+
+@dataclass
+class RegisterPupil:
+    row: int
+    upn: str
+    forename: str
+    surname: str
+    dob: date | None
+    gender: str
+    year_group: str
+    reg_group: str
+    # One symbol per entry of Register.sessions: NO_DATA where the file has no cell for this
+    # pupil and session, MISSING where the cell is empty, otherwise the mark's symbol.
+    symbols: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Register:
+    sheet: str | None
+    layout: str
+    sessions: list[tuple[date, Session]]
+    pupils: list[RegisterPupil]
+    notes: list[SessionNote]
+    warnings: list[str]
+
+    @property
+    def first_day(self) -> date | None:
+        return self.sessions[0][0] if self.sessions else None
+
+    @property
+    def last_day(self) -> date | None:
+        return self.sessions[-1][0] if self.sessions else None
+
+    @property
+    def session_marks(self) -> int:
+        return sum(len(p.symbols) - p.symbols.count(NO_DATA) for p in self.pupils)
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.count = 0
+        self.unknown_marks = False
+
+    def add(self, text: str) -> None:
+        self.count += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(text)
+
+    def raise_if_any(self) -> None:
+        if not self.count:
+            return
+        items = list(self.items)
+        if self.count > len(items):
+            items.append(f"... and {self.count - len(items)} more")
+        message = f"The register was not imported: {self.count} problem(s) to fix in the file."
+        if self.unknown_marks:
+            message += f" Valid attendance codes are: {VALID_CODES} (and - or blank for no mark)."
+        raise RegisterError(message, items)
+
+
+def parse_register(data: bytes, filename: str, max_bytes: int) -> Register:
+    sheets = read_sheets(data, filename, max_bytes)
+    sheet, layout = _choose(sheets)
+    problems = _Problems()
+    where = f'Sheet "{sheet.name}", row' if sheet.name else "Row"
+    if layout.kind == "wide":
+        register = _wide(sheet, layout, problems, where)
+    else:
+        register = _long(sheet, layout, problems, where)
+    problems.raise_if_any()
+    if not register.pupils:
+        raise RegisterError(
+            f"No pupil rows were found below the header row (row {layout.header_row + 1})."
+        )
+    return register
+
+
+def _choose(sheets: list[Sheet]) -> tuple[Sheet, Layout]:
+    seen: list[tuple[Sheet, Layout | None]] = []
+    for sheet in sorted(sheets, key=lambda s: s.hidden):
+        layout = detect(sheet.rows, sheet.date1904)
+        if layout and layout.kind in ("wide", "long"):
+            missing = [c for c in REQUIRED_PUPIL if c not in layout.columns]
+            if missing:
+                raise RegisterError(
+                    f"The register has no {', '.join(_NAMES[c] for c in missing)} column. "
+                    f"Found headers: {_list(layout.headers)}. Needed: {NEEDED}."
+                )
+            return sheet, layout
+        seen.append((sheet, layout))
+    for _, layout in seen:
+        if layout is not None and (summary := looks_like_summary(layout.headers)):
+            raise RegisterError(
+                "This looks like an attendance summary (it has counts such as "
+                f"{_list(summary[:4])}) rather than the register itself. Export the register "
+                "with one mark per pupil per session (AM and PM) and upload that."
+            )
+    sheet, layout = seen[0] if seen else (sheets[0], None)
+    headers = layout.headers if layout else _first_row(sheet.rows)
+    place = f' on sheet "{sheet.name}"' if sheet.name else ""
+    raise RegisterError(
+        f"The layout of this file was not recognised. Headers found{place}: "
+        f"{_list(headers) or '(none)'}. Needed: {NEEDED}."
+    )
+
+
+_NAMES = {"upn": "UPN", "surname": "Legal Surname", "forename": "Legal Forename"}
+
+
+def _list(headers: Sequence[str]) -> str:
+    return ", ".join(f'"{h}"' for h in headers if str(h).strip())
+
+
+def _first_row(rows: Sequence[Sequence[Any]]) -> list[str]:
+    for row in rows[:50]:
+        if any(c not in (None, "") for c in row):
+            return [text(c) for c in row]
+    return []
+
+
+def _cell(row: Sequence[Any], col: int | None) -> Any:
+    return row[col] if col is not None and col < len(row) else None
+
+
+def _pupil(
+    row: Sequence[Any], layout: Layout, number: int, warnings: list[str], where: str
+) -> RegisterPupil | None:
+    c = layout.columns
+    upn = text(_cell(row, c["upn"])).upper().replace(" ", "")
+    if not upn:
+        return None
+    if not upn_check.is_valid(upn):
+        warnings.append(
+            f"{where} {number}: UPN {upn!r} fails the UPN format or check letter. The pupil was "
+            "imported so their absences are still flagged; correct the UPN in your MIS."
+        )
+    raw_dob = _cell(row, c.get("dob"))
+    dob = parse_date(raw_dob) if raw_dob not in (None, "") else None
+    if raw_dob not in (None, "") and dob is None:
+        warnings.append(
+            f"{where} {number}: date of birth {text(raw_dob)!r} is not a date; left blank."
+        )
+    return RegisterPupil(
+        row=number,
+        upn=upn,
+        forename=text(_cell(row, c["forename"])),
+        surname=text(_cell(row, c["surname"])),
+        dob=dob,
+        gender=text(_cell(row, c.get("gender"))),
+        year_group=text(_cell(row, c.get("year_group"))),
+        reg_group=text(_cell(row, c.get("reg_group"))),
+    )
+
+
+class _Symbols:
+    """Cell value -> mark symbol, cached: a register repeats a handful of values a million times."""
+
+    def __init__(self) -> None:
+        self.cache: dict[Any, str] = {}
+
+    def __call__(self, value: Any) -> str:
+        try:
+            return self.cache[value]
+        except KeyError:
+            symbol = symbol_for(normalise(value))
+            self.cache[value] = symbol
+            return symbol
+        except TypeError:  # unhashable: never in practice, but never crash on a cell
+            return symbol_for(normalise(value))
+
+
+def _is_blank(row: Sequence[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def _wide(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Register:
+    warnings: list[str] = []
+    weekend = sorted({d for d, _ in layout.sessions.values() if d.weekday() >= 5})
+    if weekend:
+        warnings.append(
+            "Columns for weekend days "
+            f"({', '.join(f'{d:%d/%m/%Y}' for d in weekend)}) were ignored."
+        )
+    columns = sorted(
+        ((col, key) for col, key in layout.sessions.items() if key[0].weekday() < 5),
+        key=lambda item: (item[1], item[0]),
+    )
+    sessions = sorted({key for _, key in columns})
+    slot = {key: i for i, key in enumerate(sessions)}
+    symbols = _Symbols()
+    by_upn: dict[str, RegisterPupil] = {}
+    order: list[RegisterPupil] = []
+    for r in range(layout.data_row, len(sheet.rows)):
+        row = sheet.rows[r]
+        if _is_blank(row):
+            continue
+        pupil = _pupil(row, layout, r + 1, warnings, where)
+        if pupil is None:
+            if any(_cell(row, col) not in (None, "") for col, _ in columns):
+                warnings.append(f"{where} {r + 1} has marks but no UPN, so it was skipped.")
+            continue
+        marks = [NO_DATA] * len(sessions)
+        for col, key in columns:
+            value = _cell(row, col)
+            try:
+                symbol = symbols(value)
+            except UnknownMark as exc:
+                problems.unknown_marks = True
+                problems.add(
+                    f'{where} {r + 1}, column "{layout.headers[col]}": {exc.value!r} is not an '
+                    "attendance code"
+                )
+                continue
+            i = slot[key]
+            if marks[i] not in (NO_DATA, symbol):
+                problems.add(
+                    f"{where} {r + 1}: two columns for {key[0]:%d/%m/%Y} {key[1]} hold "
+                    "different marks"
+                )
+            marks[i] = symbol
+        earlier = by_upn.get(pupil.upn)
+        if earlier is None:
+            pupil.symbols = marks
+            by_upn[pupil.upn] = pupil
+            order.append(pupil)
+            continue
+        for i, symbol in enumerate(marks):
+            if symbol == NO_DATA:
+                continue
+            if earlier.symbols[i] not in (NO_DATA, symbol):
+                day, session = sessions[i]
+                problems.add(
+                    f"UPN {pupil.upn} appears in rows {earlier.row} and {r + 1} with different "
+                    f"marks for {day:%d/%m/%Y} {session}"
+                )
+            earlier.symbols[i] = symbol
+    return Register(sheet.name, "wide", sessions, order, [], warnings)
+
+
+def _long(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Register:
+    warnings: list[str] = []
+    c = layout.columns
+    symbols = _Symbols()
+    dates: dict[Any, date | None] = {}
+    pupils: dict[str, RegisterPupil] = {}
+    marks: dict[str, dict[tuple[date, Session], tuple[str, int]]] = {}
+    notes: list[SessionNote] = []
+    weekend: set[date] = set()
+    for r in range(layout.data_row, len(sheet.rows)):
+        row = sheet.rows[r]
+        if _is_blank(row):
+            continue
+        number = r + 1
+        upn = text(_cell(row, c["upn"])).upper().replace(" ", "")
+        if not upn:
+            warnings.append(f"{where} {number} has no UPN, so it was skipped.")
+            continue
+        if upn not in pupils:
+            pupil = _pupil(row, layout, number, warnings, where)
+            assert pupil is not None
+            pupils[upn] = pupil
+            marks[upn] = {}
+        raw_date = _cell(row, c["date"])
+        if raw_date not in dates:
+            dates[raw_date] = parse_date(raw_date, sheet.date1904)
+        day = dates[raw_date]
+        session = parse_session(_cell(row, c["session"]))
+        if day is None or session is None:
+            bad = (
+                f"date {text(raw_date)!r}"
+                if day is None
+                else f"session {text(_cell(row, c['session']))!r}"
+            )
+            problems.add(f"{where} {number}: {bad} is not a date and AM/PM session")
+            continue
+        if day.weekday() >= 5:
+            weekend.add(day)
+            continue
+        try:
+            symbol = symbols(_cell(row, c["mark"]))
+        except UnknownMark as exc:
+            problems.unknown_marks = True
+            problems.add(
+                f'{where} {number}, column "{layout.headers[c["mark"]]}": {exc.value!r} is not an '
+                "attendance code"
+            )
+            continue
+        key = (day, session)
+        earlier = marks[upn].get(key)
+        if earlier is not None and earlier[0] != symbol:
+            problems.add(
+                f"UPN {upn} has two different marks for {day:%d/%m/%Y} {session} "
+                f"(rows {earlier[1]} and {number})"
+            )
+        marks[upn][key] = (symbol, number)
+        minutes = text(_cell(row, c.get("minutes_late")))
+        comment = text(_cell(row, c.get("comment")))
+        if minutes or comment:
+            notes.append(
+                SessionNote(
+                    upn, day, session, int(float(minutes)) if _number(minutes) else None, comment
+                )
+            )
+    if weekend:
+        warnings.append(
+            "Rows for weekend days "
+            f"({', '.join(f'{d:%d/%m/%Y}' for d in sorted(weekend))}) were ignored."
+        )
+    sessions = sorted({key for per_pupil in marks.values() for key in per_pupil})
+    slot = {key: i for i, key in enumerate(sessions)}
+    for upn, pupil in pupils.items():
+        pupil.symbols = [NO_DATA] * len(sessions)
+        for key, (symbol, _) in marks[upn].items():
+            pupil.symbols[slot[key]] = symbol
+    return Register(sheet.name, "long", sessions, list(pupils.values()), notes, warnings)
+
+
+def _number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+__all__ = ["MISSING", "Register", "RegisterPupil", "SessionNote", "parse_register"]
