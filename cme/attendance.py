@@ -139,6 +139,16 @@ def overdue_n(
     return days
 
 
+def unexplained_days(marks: PupilMarks, school_days: Sequence[date], on: date) -> int:
+    """School days in a row, ending on `on`, with at least one session coded N or O."""
+    i = bisect.bisect_left(school_days, on)
+    count = 0
+    while 0 <= i < len(school_days) and set(marks.day(school_days[i])) & UNEXPLAINED_SYMBOLS:
+        count += 1
+        i -= 1
+    return count
+
+
 def flags_on(
     marks: PupilMarks,
     school_days: Sequence[date],
@@ -156,41 +166,67 @@ def flags_on(
     def flag(kind: FlagKind, detail: str) -> None:
         flags.append(Flag(kind, run, since, detail))
 
+    since_text = f"{since:%d/%m/%Y}" if since else ""
     if run >= policy.removal_run_school_days:
-        flag(FlagKind.TWENTY_DAY_RUN, f"{run} school days absent (G/N/O) since {since}")
+        flag(
+            FlagKind.TWENTY_DAY_RUN,
+            f"Absent {run} school days in a row (G/N/O) since {since_text}. Removal from roll "
+            "(reg 9(1)(i)) only once the school and the LA have jointly made reasonable "
+            "enquiries and failed to find the child.",
+        )
     if run >= policy.continuous_absence_school_days:
-        flag(FlagKind.CONTINUOUS_ABSENCE_10, f"{run} school days absent (G/N/O) since {since}")
+        flag(
+            FlagKind.CONTINUOUS_ABSENCE_10,
+            f"Absent {run} school days in a row (G/N/O) since {since_text}: refer to the LA "
+            "CME officer.",
+        )
     unexplained = [s for s, m in ((Session.AM, am), (Session.PM, pm)) if m in UNEXPLAINED_SYMBOLS]
     if unexplained and (am in ARRIVED_SYMBOLS or pm in ARRIVED_SYMBOLS):
         flag(
             FlagKind.PART_DAY_MISSING,
-            f"in school for one session, unexplained ({unexplained[0]}) for the other",
+            f"In school for one session but unexplained for the {unexplained[0]}: missing for "
+            "part of the school day. DSL to assess today.",
         )
     if unexplained:
-        previous = school_days[i - 1] if i else None
-        day_one = previous is None or not (set(marks.day(previous)) & UNEXPLAINED_SYMBOLS)
-        sessions = " and ".join(unexplained)
-        flag(
-            FlagKind.UNEXPLAINED_ABSENCE,
-            f"day one: contact parents today ({sessions})"
-            if day_one
-            else f"continuing ({sessions})",
-        )
+        days = unexplained_days(marks, school_days, on)
+        if days == 1:
+            text = (
+                "Day one: contact parents or carers today. If that fails or raises concern, the "
+                "DSL assesses vulnerability today."
+            )
+        elif days > policy.la_contact_school_days:
+            text = (
+                f"Unexplained for {days} school days: not resolved within "
+                f"{policy.la_contact_school_days}, so hand the case to the LA CME officer with "
+                "the enquiries made so far."
+            )
+        else:
+            text = (
+                f"Unexplained for {days} school days: record each enquiry (date, who, method, "
+                "outcome)."
+            )
+        flag(FlagKind.UNEXPLAINED_ABSENCE, text)
     missing = [s for s, m in ((Session.AM, am), (Session.PM, pm)) if m == MISSING]
     if missing:
         first = marks.first_real_mark()
         if first is not None and first <= on:
             flag(
-                FlagKind.MISSING_MARK, f"no mark for {' and '.join(missing)}: complete the register"
+                FlagKind.MISSING_MARK,
+                f"No mark for {' and '.join(missing)}: complete the register (an empty mark is "
+                "never counted as present or absent).",
             )
     late = overdue_n(marks, school_days, on, policy.n_code_deadline_school_days)
     if late:
         flag(
             FlagKind.OVERDUE_N,
-            f"{len(late)} day(s) still coded N after {policy.n_code_deadline_school_days} "
-            f"school days, oldest {late[0]}",
+            f"{len(late)} day(s) still coded N more than {policy.n_code_deadline_school_days} "
+            f"school days later (oldest {late[0]:%d/%m/%Y}): replace N with the real code.",
         )
     sick = illness_days(marks, on)
     if sick >= policy.sickness_school_days:
-        flag(FlagKind.SICKNESS_15, f"{sick:g} school days of illness this academic year")
+        flag(
+            FlagKind.SICKNESS_15,
+            f"{sick:g} school days of illness this academic year: include in the LA sickness "
+            "return and consider s19 provision.",
+        )
     return sorted(flags, key=lambda f: f.kind.urgency)

@@ -60,20 +60,33 @@ def weekdays(first: date, last: date) -> list[date]:
     return days
 
 
-def term_ending(last: date, school_days: int = 60) -> tuple[list[date], set[date]]:
-    """Weekdays of a term of `school_days` school days ending on `last` (or the weekday before),
-    with a half-term week of closure in the middle: (weekdays, closed days)."""
+def term_ending(last: date, min_school_days: int = 45) -> tuple[list[date], set[date]]:
+    """Weekdays from the start of the autumn term to `last` (or the weekday before), with
+    the October half-term week closed: (weekdays, closed days). Early in the academic year,
+    the previous summer term's last weeks come first, so there is history to flag."""
     while last.weekday() >= 5:
         last -= timedelta(days=1)
-    days: list[date] = []
-    day = last
-    while len(days) < school_days + 5:
-        if day.weekday() < 5:
-            days.append(day)
-        day -= timedelta(days=1)
-    days.reverse()
-    closed = set(days[len(days) // 2 - 2 : len(days) // 2 + 3])
+    year = last.year if last.month >= 9 else last.year - 1
+    first = date(year, 9, 3)
+    closed = _half_term(year)
+    # The Christmas holidays are no school days either.
+    days = [d for d in weekdays(first, last) if not _christmas(d)]
+    if len([d for d in days if d not in closed]) < min_school_days:
+        # Summer holidays are no school days at all: no columns, as in a real export.
+        days = weekdays(date(year, 6, 1), date(year, 7, 22)) + days
     return days, closed
+
+
+def _christmas(day: date) -> bool:
+    return (day.month == 12 and day.day >= 21) or (day.month == 1 and day.day <= 3)
+
+
+def _half_term(year: int) -> set[date]:
+    """The last full Monday-to-Friday week of October."""
+    monday = date(year, 10, 31)
+    while monday.weekday() != 0 or monday + timedelta(days=4) > date(year, 10, 31):
+        monday -= timedelta(days=1)
+    return {monday + timedelta(days=n) for n in range(5)}
 
 
 def make_grid(
@@ -119,6 +132,7 @@ def _apply_patterns(
     index = {d: i for i, d in enumerate(days)}
     for (_, pattern), pupil in zip(PATTERNS, pupils, strict=False):
         row = marks[pupil.upn]
+        pattern = pattern[-len(open_days) :]  # a short register holds the pattern's end only
         for offset, pair in enumerate(pattern):
             day = open_days[len(open_days) - len(pattern) + offset]
             am, pm = ("" if c == "-" else c for c in pair)

@@ -9,6 +9,7 @@ from litestar.response import Template
 from cme.storage import organisations, pupils
 from cme.web.guards import requires_la_staff, requires_pupil_access
 from cme.web.pages import render, viewer_of
+from cme.web.pupil_page import pupil_page
 
 
 class LAController(Controller):
@@ -39,4 +40,4 @@ class LAController(Controller):
     @get("/pupils/{pupil_id:int}", guards=[requires_pupil_access])
     async def pupil(self, request: Request[Any, Any, Any], pupil_id: FromPath[int]) -> Template:
         pupil = await pupils.get_pupil(viewer_of(request), pupil_id)
-        return render(request, "pupil.html", pupil=pupil, back=f"/la/schools/{pupil['school.id']}")
+        return await pupil_page(request, pupil_id, back=f"/la/schools/{pupil['school.id']}")

@@ -27,14 +27,21 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def client(db: object, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+def jobs() -> InProcessQueue:
+    return InProcessQueue(JOBS)
+
+
+@pytest.fixture
+async def client(
+    db: object, settings: Settings, jobs: InProcessQueue
+) -> AsyncIterator[httpx.AsyncClient]:
     """The real app on the test's event loop and database (no second loop, no shared pool).
 
     The `db` fixture has opened the engine already; the app's own lifespan would only open
     it again, and anyio will not let a fixture enter it in one task and leave in another, so
     the job queue is started and stopped here instead. The e2e tests run the full lifespan.
     """
-    queue = InProcessQueue(JOBS)
+    queue = jobs
     app = create_app(settings, jobs=queue)
     await queue.start()
     transport = httpx.ASGITransport(app=app)

@@ -45,7 +45,7 @@ async def test_school_user_sees_own_pupil_not_another_schools(
         response = await client.get(f"/school/pupils/{other}")
         assert response.status_code == 404
         assert "Testchild" not in response.text
-    listing = await client.get("/school")
+    listing = await client.get("/school/pupils")
     assert "Testchild0" in listing.text
     assert "Testchild1" not in listing.text
 

@@ -112,3 +112,61 @@ def test_demo_is_idempotent_and_prints_sign_ins(run) -> None:  # type: ignore[no
     assert "attendance@riverside.demo" in first.stdout
     second = run("demo")
     assert "already loaded" in second.stdout
+
+
+def test_import_register_and_flags_json(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from cme.demo_registers import to_csv, wide_rows
+    from tests.integration.registers import grid
+
+    run("la", "add", "--code", "370", "--name", "Example Council")
+    run("school", "add", "--urn", "123456", "--name", "Example School", "--la", "370")
+    g = grid()
+    path = tmp_path / "register.csv"
+    path.write_bytes(to_csv(wide_rows(g)))
+    imported = run("import-register", str(path), "--school", "123456", "--json")
+    assert imported.returncode == 0, imported.stderr
+    summary = json.loads(imported.stdout)
+    assert summary["pupils"] == len(g.pupils)
+    assert summary["last_day"] == "2025-01-24"
+
+    flags = run("flags", "--school", "123456", "--on", "2025-01-24", "--json")
+    assert flags.returncode == 0, flags.stderr
+    report = json.loads(flags.stdout)
+    assert report["school"] == "123456" and report["on"] == "2025-01-24"
+    kinds = {
+        "unexplained_absence",
+        "part_day_missing",
+        "overdue_n",
+        "continuous_absence_10",
+        "sickness_15",
+        "twenty_day_run",
+        "missing_mark",
+    }
+    for entry in report["flags"]:
+        assert set(entry) >= {"upn", "flag", "run_school_days", "since"}
+        assert entry["flag"] in kinds
+        assert (entry["since"] is None) == (entry["run_school_days"] == 0)
+    day_one = next(f for f in report["flags"] if f["upn"] == g.pupils[2].upn)
+    assert day_one == {
+        **day_one,
+        "flag": "unexplained_absence",
+        "run_school_days": 1,
+        "since": "2025-01-24",
+    }
+
+
+def test_import_register_bad_file_exits_1_and_stores_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("la", "add", "--code", "370", "--name", "Example Council")
+    run("school", "add", "--urn", "123456", "--name", "Example School", "--la", "370")
+    path = tmp_path / "register.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    result = run("import-register", str(path), "--school", "123456")
+    assert result.returncode == 1
+    assert "Excel 97-2003 (.xls)" in result.stderr
+    assert "Traceback" not in result.stderr
+    flags = run("flags", "--school", "123456", "--json")
+    assert '"flags": []' in flags.stdout
+    missing = run("import-register", str(tmp_path / "nope.csv"), "--school", "123456")
+    assert missing.returncode == 1 and "no such file" in missing.stderr

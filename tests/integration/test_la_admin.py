@@ -56,7 +56,7 @@ async def test_admin_adds_user_who_can_sign_in(client: httpx.AsyncClient, world:
     client.cookies.clear()
     signed_in = await sign_in(client, "new.officer@test.example", "a long new password")
     assert signed_in.status_code == 303
-    assert "School B" in (await client.get("/school")).text
+    assert "School B" in (await client.get("/school/pupils")).text
 
 
 async def test_admin_cannot_add_user_to_another_las_school(

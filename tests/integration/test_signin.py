@@ -25,7 +25,7 @@ async def test_sign_in_shows_school_and_role(client: httpx.AsyncClient, world: W
     response = await sign_in(client, "ao.a@test.example")
     assert response.status_code == 303
     assert response.headers["location"] == "/school"
-    page = await client.get("/school")
+    page = await client.get("/school", follow_redirects=True)
     assert page.status_code == 200
     assert "School A" in page.text
     assert "Attendance officer" in page.text
@@ -62,7 +62,7 @@ async def test_session_id_changes_at_sign_in(client: httpx.AsyncClient, world: W
 async def test_sign_out_ends_the_session(client: httpx.AsyncClient, world: World) -> None:
     await sign_in(client, "dsl.a@test.example")
     token = client.cookies[SESSION_COOKIE]
-    response = await post_form(client, "/school", "/signout", {})
+    response = await post_form(client, "/school/today", "/signout", {})
     assert response.status_code == 303
     assert response.headers["location"] == "/signin"
     assert await WebSession.count() == 0

@@ -29,7 +29,7 @@ def test_day_one_unexplained_absence() -> None:
     [flag] = flags_on(marks, open_days, days[-1], POLICY)
     assert flag.kind is FlagKind.UNEXPLAINED_ABSENCE
     assert (flag.run_school_days, flag.since) == (1, days[-1])
-    assert flag.detail.startswith("day one")
+    assert flag.detail.startswith("Day one")
 
 
 def test_continuing_unexplained_absence_counts_school_days() -> None:
@@ -37,7 +37,16 @@ def test_continuing_unexplained_absence_counts_school_days() -> None:
     [flag] = flags_on(marks, open_days, days[-1], POLICY)
     assert flag.kind is FlagKind.UNEXPLAINED_ABSENCE
     assert (flag.run_school_days, flag.since) == (3, days[1])
-    assert flag.detail.startswith("continuing")
+    assert flag.detail.startswith("Unexplained for 3 school days: record each enquiry")
+
+
+def test_unexplained_beyond_three_school_days_goes_to_the_la() -> None:
+    marks, open_days, days = build(["/\\", "NN", "/N", "OO", "NN"])
+    [*_, flag] = flags_on(marks, open_days, days[-1], POLICY)
+    assert flag.kind is FlagKind.UNEXPLAINED_ABSENCE
+    assert "Unexplained for 4 school days" in flag.detail
+    assert "hand the case to the LA" in flag.detail
+    assert flag.run_school_days == 2
 
 
 def test_g_days_extend_the_run_but_are_not_unexplained() -> None:
