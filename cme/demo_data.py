@@ -57,8 +57,9 @@ def demo_pupils(
 ) -> list[DemoPupil]:
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
     pupils = []
-    serial = 0
     for year_group in year_groups:
+        # The UPN's year part differs between year groups, so serials restart in each.
+        serial = 0
         # Pupils in year N in the 2024/25 academic year were born Sept (2018-N) to Aug (2019-N).
         born_from = date(2018 - year_group, 9, 1)
         for n in range(per_year):

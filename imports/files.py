@@ -9,10 +9,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from imports.errors import RegisterError
@@ -30,12 +31,29 @@ SAVE_AS = (
 )
 
 
-@dataclass(frozen=True)
+# Layouts are recognised from a sheet's first rows; the rest are streamed, never all held
+# as Python objects at once (a long-layout year for a large school is 570,000 rows).
+HEAD_ROWS = 40
+
+
+@dataclass
 class Sheet:
     name: str | None
     hidden: bool
-    rows: Sequence[Sequence[Any]]
+    head: list[Sequence[Any]]
+    rest: Iterator[Sequence[Any]] = field(default_factory=lambda: iter(()))
     date1904: bool = False
+
+    @classmethod
+    def of(
+        cls, name: str | None, hidden: bool, rows: Iterable[Sequence[Any]], date1904: bool = False
+    ) -> Sheet:
+        it = iter(rows)
+        return cls(name, hidden, list(itertools.islice(it, HEAD_ROWS)), it, date1904)
+
+    def rows_from(self, index: int) -> Iterator[Sequence[Any]]:
+        """Rows from `index` (0-based) to the end; the sheet can be read this way once."""
+        return itertools.chain(self.head[index:], self.rest)
 
 
 def read_sheets(data: bytes, filename: str, max_bytes: int) -> list[Sheet]:
@@ -64,7 +82,7 @@ def read_sheets(data: bytes, filename: str, max_bytes: int) -> list[Sheet]:
             f"'{filename}' is a web page (HTML) saved with a spreadsheet name, not a real "
             f"spreadsheet. {SAVE_AS}"
         )
-    return [Sheet(None, False, _csv_rows(data))]
+    return [Sheet.of(None, False, _csv_rows(data))]
 
 
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
@@ -110,7 +128,8 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
         sheets = []
         for meta in book.sheets_metadata:
             sheet = book.get_sheet_by_name(meta.name)
-            sheets.append(Sheet(meta.name, meta.name in hidden, sheet.to_python(), date1904))
+            rows = sheet.iter_rows()
+            sheets.append(Sheet.of(meta.name, meta.name in hidden, rows, date1904))
         return sheets
     except CalamineError as exc:
         raise RegisterError(f"The workbook could not be read ({exc}). {SAVE_AS}") from None
@@ -126,22 +145,29 @@ def _xml_unescape(text: str) -> str:
     )
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
     if data.startswith(codecs.BOM_UTF8):
-        text = data[3:].decode("utf-8", "replace")
+        encoding = "utf-8-sig"
     else:
         try:
-            text = data.decode("utf-8")
+            data.decode("utf-8")
+            encoding = "utf-8"
         except UnicodeDecodeError:
             # Excel's plain "CSV (Comma delimited)" on Windows writes Windows-1252.
-            text = data.decode("cp1252", "replace")
-    sample = text[:20000]
+            encoding = "cp1252"
+    sample = data[:20000].decode(encoding, "replace")
     delimiter = ","
     if sample.count(";") > sample.count(",") and sample.count(";") > sample.count("\t"):
         delimiter = ";"
     elif sample.count("\t") > sample.count(","):
         delimiter = "\t"
+    # Decoded as it is read: a StringIO of the whole text would hold 4 bytes per character.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
+    return _checked(csv.reader(text, delimiter=delimiter))
+
+
+def _checked(reader: Iterator[list[str]]) -> Iterator[list[str]]:
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from reader
     except csv.Error as exc:
         raise RegisterError(f"The CSV file could not be read: {exc}.") from None

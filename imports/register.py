@@ -108,7 +108,7 @@ def parse_register(data: bytes, filename: str, max_bytes: int) -> Register:
 def _choose(sheets: list[Sheet]) -> tuple[Sheet, Layout]:
     seen: list[tuple[Sheet, Layout | None]] = []
     for sheet in sorted(sheets, key=lambda s: s.hidden):
-        layout = detect(sheet.rows, sheet.date1904)
+        layout = detect(sheet.head, sheet.date1904)
         if layout and layout.kind in ("wide", "long"):
             missing = [c for c in REQUIRED_PUPIL if c not in layout.columns]
             if missing:
@@ -126,7 +126,7 @@ def _choose(sheets: list[Sheet]) -> tuple[Sheet, Layout]:
                 "with one mark per pupil per session (AM and PM) and upload that."
             )
     sheet, layout = seen[0] if seen else (sheets[0], None)
-    headers = layout.headers if layout else _first_row(sheet.rows)
+    headers = layout.headers if layout else _first_row(sheet.head)
     place = f' on sheet "{sheet.name}"' if sheet.name else ""
     raise RegisterError(
         f"The layout of this file was not recognised. Headers found{place}: "
@@ -220,8 +220,7 @@ def _wide(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Regi
     symbols = _Symbols()
     by_upn: dict[str, RegisterPupil] = {}
     order: list[RegisterPupil] = []
-    for r in range(layout.data_row, len(sheet.rows)):
-        row = sheet.rows[r]
+    for r, row in enumerate(sheet.rows_from(layout.data_row), start=layout.data_row):
         if _is_blank(row):
             continue
         pupil = _pupil(row, layout, r + 1, warnings, where)
@@ -267,68 +266,92 @@ def _wide(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Regi
     return Register(sheet.name, "wide", sessions, order, [], warnings)
 
 
+_UNSEEN = object()
+_WEEKEND = -1
+
+
 def _long(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Register:
+    """One row per pupil per session. The loop runs once per row of a file that may have
+    half a million, so each distinct UPN, date-and-session and mark is worked out once and
+    cached, and a session is an integer slot (2 * the date's ordinal, + 1 for PM)."""
     warnings: list[str] = []
     c = layout.columns
+    cu, cd, cs, cm = c["upn"], c["date"], c["session"], c["mark"]
+    cl, cc = c.get("minutes_late"), c.get("comment")
+    width = max(v for v in c.values()) + 1
     symbols = _Symbols()
-    dates: dict[Any, date | None] = {}
+    slots: dict[tuple[Any, Any], int | None] = {}
+    upns: dict[Any, str] = {}
     pupils: dict[str, RegisterPupil] = {}
-    marks: dict[str, dict[tuple[date, Session], tuple[str, int]]] = {}
+    # upn -> slot -> row number * 128 + the symbol's code point: one int per session.
+    marks: dict[str, dict[int, int]] = {}
     notes: list[SessionNote] = []
     weekend: set[date] = set()
-    for r in range(layout.data_row, len(sheet.rows)):
-        row = sheet.rows[r]
-        if _is_blank(row):
-            continue
-        number = r + 1
-        upn = text(_cell(row, c["upn"])).upper().replace(" ", "")
-        if not upn:
-            warnings.append(f"{where} {number} has no UPN, so it was skipped.")
-            continue
+    number = layout.data_row
+    for row in sheet.rows_from(layout.data_row):
+        number += 1
+        if len(row) < width:
+            if _is_blank(row):
+                continue
+            row = [*row, *([""] * (width - len(row)))]
+        upn = upns.get(row[cu])
+        if upn is None:
+            if _is_blank(row):
+                continue
+            upn = text(row[cu]).upper().replace(" ", "")
+            if not upn:
+                warnings.append(f"{where} {number} has no UPN, so it was skipped.")
+                continue
+            upns[row[cu]] = upn
         if upn not in pupils:
             pupil = _pupil(row, layout, number, warnings, where)
             assert pupil is not None
             pupils[upn] = pupil
             marks[upn] = {}
-        raw_date = _cell(row, c["date"])
-        if raw_date not in dates:
-            dates[raw_date] = parse_date(raw_date, sheet.date1904)
-        day = dates[raw_date]
-        session = parse_session(_cell(row, c["session"]))
-        if day is None or session is None:
-            bad = (
-                f"date {text(raw_date)!r}"
-                if day is None
-                else f"session {text(_cell(row, c['session']))!r}"
+        key = (row[cd], row[cs])
+        slot = slots.get(key, _UNSEEN)
+        if slot is _UNSEEN:
+            slot = slots[key] = _slot(key[0], key[1], sheet.date1904, weekend)
+        if slot is None:
+            problems.add(
+                f"{where} {number}: date {text(key[0])!r} and session {text(key[1])!r} are not "
+                "a date and AM/PM"
             )
-            problems.add(f"{where} {number}: {bad} is not a date and AM/PM session")
             continue
-        if day.weekday() >= 5:
-            weekend.add(day)
+        if slot == _WEEKEND:
             continue
         try:
-            symbol = symbols(_cell(row, c["mark"]))
+            symbol = symbols(row[cm])
         except UnknownMark as exc:
             problems.unknown_marks = True
             problems.add(
-                f'{where} {number}, column "{layout.headers[c["mark"]]}": {exc.value!r} is not an '
+                f'{where} {number}, column "{layout.headers[cm]}": {exc.value!r} is not an '
                 "attendance code"
             )
             continue
-        key = (day, session)
-        earlier = marks[upn].get(key)
-        if earlier is not None and earlier[0] != symbol:
+        assert isinstance(slot, int)
+        per_pupil = marks[upn]
+        earlier = per_pupil.get(slot)
+        if earlier is None:
+            per_pupil[slot] = number * 128 + ord(symbol)
+        elif earlier & 127 != ord(symbol):
+            day, session = _slot_key(slot)
             problems.add(
                 f"UPN {upn} has two different marks for {day:%d/%m/%Y} {session} "
-                f"(rows {earlier[1]} and {number})"
+                f"(rows {earlier >> 7} and {number})"
             )
-        marks[upn][key] = (symbol, number)
-        minutes = text(_cell(row, c.get("minutes_late")))
-        comment = text(_cell(row, c.get("comment")))
-        if minutes or comment:
+        if (cl is not None and row[cl] not in (None, "")) or (
+            cc is not None and row[cc] not in (None, "")
+        ):
+            minutes = text(row[cl]) if cl is not None else ""
+            day, session = _slot_key(slot)
             notes.append(
                 SessionNote(
-                    upn, day, session, int(float(minutes)) if _number(minutes) else None, comment
+                    upn,
+                    day,
+                    session,
+                    int(float(minutes)) if _number(minutes) else None,
+                    text(row[cc]) if cc is not None else "",
                 )
             )
     if weekend:
@@ -336,13 +359,29 @@ def _long(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Regi
             "Rows for weekend days "
             f"({', '.join(f'{d:%d/%m/%Y}' for d in sorted(weekend))}) were ignored."
         )
-    sessions = sorted({key for per_pupil in marks.values() for key in per_pupil})
-    slot = {key: i for i, key in enumerate(sessions)}
+    all_slots = sorted({s for per_pupil in marks.values() for s in per_pupil})
+    index = {s: i for i, s in enumerate(all_slots)}
     for upn, pupil in pupils.items():
-        pupil.symbols = [NO_DATA] * len(sessions)
-        for key, (symbol, _) in marks[upn].items():
-            pupil.symbols[slot[key]] = symbol
+        pupil.symbols = [NO_DATA] * len(all_slots)
+        for s, value in marks[upn].items():
+            pupil.symbols[index[s]] = chr(value & 127)
+    sessions = [_slot_key(s) for s in all_slots]
     return Register(sheet.name, "long", sessions, list(pupils.values()), notes, warnings)
+
+
+def _slot(raw_date: Any, raw_session: Any, date1904: bool, weekend: set[date]) -> int | None:
+    day = parse_date(raw_date, date1904)
+    session = parse_session(raw_session)
+    if day is None or session is None:
+        return None
+    if day.weekday() >= 5:
+        weekend.add(day)
+        return _WEEKEND
+    return 2 * day.toordinal() + (session is Session.PM)
+
+
+def _slot_key(slot: int) -> tuple[date, Session]:
+    return date.fromordinal(slot // 2), Session.PM if slot % 2 else Session.AM
 
 
 def _number(value: str) -> bool:

@@ -175,27 +175,37 @@ async def _store_calendar(school_id: int, year: int, all_marks: list[str]) -> No
 
 
 async def _store_notes(ids: dict[str, int], register: Register) -> None:
+    """A file with notes replaces the notes of the sessions it has notes for; unchanged
+    notes are not written again."""
     if not register.notes:
         return
-    keys = {(ids[n.upn], n.day, n.session.value) for n in register.notes}
-    pupil_ids = sorted({k[0] for k in keys})
+    new = {
+        (ids[n.upn], n.day, n.session.value): (n.minutes_late, n.comment) for n in register.notes
+    }
+    pupil_ids = sorted({key[0] for key in new})
     first = min(n.day for n in register.notes)
     last = max(n.day for n in register.notes)
-    existing = await SessionNote.select(
-        SessionNote.id, SessionNote.pupil, SessionNote.day, SessionNote.session
-    ).where(SessionNote.pupil.is_in(pupil_ids), SessionNote.day >= first, SessionNote.day <= last)
-    stale = [r["id"] for r in existing if (r["pupil"], r["day"], r["session"]) in keys]
+    existing: dict[tuple[int, date, str], dict[str, Any]] = {}
+    for start in range(0, len(pupil_ids), CHUNK):
+        for row in await SessionNote.select().where(
+            SessionNote.pupil.is_in(pupil_ids[start : start + CHUNK]),
+            SessionNote.day >= first,
+            SessionNote.day <= last,
+        ):
+            existing[(row["pupil"], row["day"], row["session"])] = row
+    changed = {
+        key
+        for key, value in new.items()
+        if key not in existing or (existing[key]["minutes_late"], existing[key]["comment"]) != value
+    }
+    stale = [existing[key]["id"] for key in changed if key in existing]
     for start in range(0, len(stale), CHUNK):
         await SessionNote.delete().where(SessionNote.id.is_in(stale[start : start + CHUNK]))
     rows = [
         SessionNote(
-            pupil=ids[n.upn],
-            day=n.day,
-            session=n.session.value,
-            minutes_late=n.minutes_late,
-            comment=n.comment,
+            pupil=key[0], day=key[1], session=key[2], minutes_late=new[key][0], comment=new[key][1]
         )
-        for n in register.notes
+        for key in sorted(changed)
     ]
     for start in range(0, len(rows), CHUNK):
         await SessionNote.insert(*rows[start : start + CHUNK])

@@ -127,13 +127,21 @@ class RegisterUpload(Table, tablename="register_upload"):
     uploaded_at = Timestamptz()
     filename = Varchar(length=255)
     size = Integer()
-    content = Bytea()
     status = Varchar(length=20, default="queued")
     progress = Integer(default=0)
     stage = Varchar(length=200)
     summary = Text()
     error = Text()
     finished_at = Timestamptz(null=True, default=None)
+
+
+class RegisterFile(Table, tablename="register_file"):
+    """An upload's bytes, apart from its status row: SQLite rewrites a whole row on UPDATE,
+    and progress updates must not copy a 40 MB file each time."""
+
+    id: Serial
+    upload = ForeignKey(RegisterUpload, null=False, on_delete=OnDelete.cascade, unique=True)
+    content = Bytea()
 
 
 ALL_TABLES: tuple[type[Table], ...] = (
@@ -149,6 +157,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     SchoolYear,
     SessionNote,
     RegisterUpload,
+    RegisterFile,
 )
 
 UNIQUE_INDEXES = {

@@ -10,9 +10,10 @@ from typing import Any
 from cme.access import Viewer
 from cme.storage import audit
 from cme.storage.clock import utcnow
+from cme.storage.engine import write_transaction
 from cme.storage.organisations import NotFound
 from cme.storage.registers import apply_register
-from cme.storage.tables import RegisterUpload
+from cme.storage.tables import RegisterFile, RegisterUpload
 from imports import RegisterError, parse_register
 
 log = logging.getLogger(__name__)
@@ -38,22 +39,23 @@ STATUS_COLUMNS = (
 async def create_upload(
     school_id: int, filename: str, content: bytes, viewer: Viewer | None = None
 ) -> int:
-    rows = await RegisterUpload.insert(
-        RegisterUpload(
-            school=school_id,
-            uploaded_by=viewer.user_id if viewer else None,
-            uploaded_at=utcnow(),
-            filename=filename[:255],
-            size=len(content),
-            content=content,
-            status="queued",
-            progress=0,
-            stage="Waiting to start",
-            summary="",
-            error="",
-        )
-    ).returning(RegisterUpload.id)
-    upload_id = int(rows[0]["id"])
+    async with write_transaction():
+        rows = await RegisterUpload.insert(
+            RegisterUpload(
+                school=school_id,
+                uploaded_by=viewer.user_id if viewer else None,
+                uploaded_at=utcnow(),
+                filename=filename[:255],
+                size=len(content),
+                status="queued",
+                progress=0,
+                stage="Waiting to start",
+                summary="",
+                error="",
+            )
+        ).returning(RegisterUpload.id)
+        upload_id = int(rows[0]["id"])
+        await RegisterFile.insert(RegisterFile(upload=upload_id, content=content))
     await audit.record(
         "register.uploaded",
         viewer=viewer,
@@ -83,7 +85,6 @@ async def run_import(upload_id: int, final_try: bool = True) -> dict[str, Any]:
         await RegisterUpload.select(
             RegisterUpload.school,
             RegisterUpload.filename,
-            RegisterUpload.content,
             RegisterUpload.status,
             RegisterUpload.summary,
             RegisterUpload.error,
@@ -99,8 +100,14 @@ async def run_import(upload_id: int, final_try: bool = True) -> dict[str, Any]:
     school_id = int(row["school"])
     await _progress(upload_id, "running", 10, "Reading the file")
     try:
+        file = (
+            await RegisterFile.select(RegisterFile.content)
+            .where(RegisterFile.upload == upload_id)
+            .first()
+        )
+        content = bytes(file["content"]) if file else b""
         register = await asyncio.to_thread(
-            parse_register, bytes(row["content"]), row["filename"], HARD_LIMIT_BYTES
+            parse_register, content, row["filename"], HARD_LIMIT_BYTES
         )
         await _progress(
             upload_id,

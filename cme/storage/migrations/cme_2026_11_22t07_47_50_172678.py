@@ -41,6 +41,19 @@ class Pupil(Table, tablename="pupil", schema=None):
     )
 
 
+class RegisterUpload(Table, tablename="register_upload", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
 class School(Table, tablename="school", schema=None):
     id = Serial(
         null=False,
@@ -54,7 +67,7 @@ class School(Table, tablename="school", schema=None):
     )
 
 
-ID = "2026-11-22T07:33:55:864255"
+ID = "2026-11-22T07:47:50:172678"
 VERSION = "1.38.0"
 DESCRIPTION = "registers and marks"
 
@@ -65,8 +78,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="SchoolYear",
-        tablename="school_year",
+        class_name="SessionNote",
+        tablename="session_note",
         schema=None,
         columns=None,
     )
@@ -76,173 +89,24 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="SessionNote",
-        tablename="session_note",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
         class_name="RegisterUpload",
         tablename="register_upload",
         schema=None,
         columns=None,
     )
 
-    manager.add_column(
-        table_class_name="SchoolYear",
+    manager.add_table(
+        class_name="RegisterFile",
+        tablename="register_file",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="SchoolYear",
         tablename="school_year",
-        column_name="school",
-        db_column_name="school",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": School,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
         schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="SchoolYear",
-        tablename="school_year",
-        column_name="academic_year",
-        db_column_name="academic_year",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="SchoolYear",
-        tablename="school_year",
-        column_name="calendar",
-        db_column_name="calendar",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="PupilYear",
-        tablename="pupil_year",
-        column_name="pupil",
-        db_column_name="pupil",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Pupil,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="PupilYear",
-        tablename="pupil_year",
-        column_name="school",
-        db_column_name="school",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": School,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="PupilYear",
-        tablename="pupil_year",
-        column_name="academic_year",
-        db_column_name="academic_year",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="PupilYear",
-        tablename="pupil_year",
-        column_name="marks",
-        db_column_name="marks",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
+        columns=None,
     )
 
     manager.add_column(
@@ -338,6 +202,96 @@ async def forwards():
         tablename="session_note",
         column_name="comment",
         db_column_name="comment",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="PupilYear",
+        tablename="pupil_year",
+        column_name="pupil",
+        db_column_name="pupil",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Pupil,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="PupilYear",
+        tablename="pupil_year",
+        column_name="school",
+        db_column_name="school",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": School,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="PupilYear",
+        tablename="pupil_year",
+        column_name="academic_year",
+        db_column_name="academic_year",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="PupilYear",
+        tablename="pupil_year",
+        column_name="marks",
+        db_column_name="marks",
         column_class_name="Text",
         column_class=Text,
         params={
@@ -469,27 +423,6 @@ async def forwards():
     manager.add_column(
         table_class_name="RegisterUpload",
         tablename="register_upload",
-        column_name="content",
-        db_column_name="content",
-        column_class_name="Bytea",
-        column_class=Bytea,
-        params={
-            "default": b"",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RegisterUpload",
-        tablename="register_upload",
         column_name="status",
         db_column_name="status",
         column_class_name="Varchar",
@@ -604,6 +537,117 @@ async def forwards():
         params={
             "default": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegisterFile",
+        tablename="register_file",
+        column_name="upload",
+        db_column_name="upload",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": RegisterUpload,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegisterFile",
+        tablename="register_file",
+        column_name="content",
+        db_column_name="content",
+        column_class_name="Bytea",
+        column_class=Bytea,
+        params={
+            "default": b"",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SchoolYear",
+        tablename="school_year",
+        column_name="school",
+        db_column_name="school",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": School,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SchoolYear",
+        tablename="school_year",
+        column_name="academic_year",
+        db_column_name="academic_year",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SchoolYear",
+        tablename="school_year",
+        column_name="calendar",
+        db_column_name="calendar",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
