@@ -119,7 +119,7 @@ async def run_engine(
         drop = name
     use_engine(engine)
     if drop:
-        await engine.start_connection_pool(max_size=4)  # type: ignore[no-untyped-call, call-arg]
+        await engine.start_connection_pool(min_size=1, max_size=4)  # type: ignore[no-untyped-call, call-arg]
     await migrate()
     await add_la("370", "Bench LA")
     results: dict[str, list[float]] = {}
@@ -194,8 +194,9 @@ def main() -> None:
                 ],
                 capture_output=True,
                 text=True,
-                check=True,
             )
+            if out.returncode:
+                sys.exit(f"{engine} {name} failed:\n{out.stderr}")
             results[(name, engine)] = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"Files: {', '.join(f'{k} {v:.1f} MB' for k, v in sizes.items())}")
     print("\n| reading wide.xlsx | median s |\n|---|---|")

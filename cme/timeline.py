@@ -89,5 +89,13 @@ def school_calendar(year: int, pupil_marks: Iterable[str]) -> str:
 
 
 def school_days(year: int, calendar: str) -> list[date]:
+    return days_marked(year, calendar, OPEN)
+
+
+def closed_days(year: int, calendar: str) -> list[date]:
+    return days_marked(year, calendar, SHUT)
+
+
+def days_marked(year: int, calendar: str, kind: str) -> list[date]:
     start = year_start(year)
-    return [start + timedelta(days=d) for d, c in enumerate(calendar) if c == OPEN]
+    return [start + timedelta(days=d) for d, c in enumerate(calendar) if c == kind]

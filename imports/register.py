@@ -9,7 +9,7 @@ from typing import Any
 
 from stdnum.gb import upn as upn_check
 
-from cme.marks import MISSING, NO_DATA, VALID_CODES, UnknownMark, normalise, symbol_for
+from cme.marks import NO_DATA, VALID_CODES, UnknownMark, normalise, symbol_for
 from cme.timeline import Session
 from imports.cells import parse_date, parse_session, text
 from imports.errors import RegisterError
@@ -392,4 +392,4 @@ def _number(value: str) -> bool:
     return True
 
 
-__all__ = ["MISSING", "Register", "RegisterPupil", "SessionNote", "parse_register"]
+__all__ = ["Register", "RegisterPupil", "SessionNote", "parse_register"]

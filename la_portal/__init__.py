@@ -2,5 +2,6 @@
 
 from la_portal.admin import AdminController
 from la_portal.controllers import LAController
+from la_portal.policy import PolicyController
 
-CONTROLLERS = [LAController, AdminController]
+CONTROLLERS = [LAController, AdminController, PolicyController]

@@ -14,9 +14,10 @@ from cme.access import Viewer
 from cme.attendance import Flag, PupilMarks, flags_on
 from cme.policy import Policy
 from cme.storage.organisations import NotFound, school_visible_to
-from cme.storage.pupils import get_pupil
+from cme.storage.policies import policy_for_la
+from cme.storage.pupils import PUPIL_DETAILS, get_pupil
 from cme.storage.tables import Pupil, PupilYear, School, SchoolYear
-from cme.timeline import academic_year, school_days
+from cme.timeline import academic_year, closed_days, school_days
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ class SchoolFlags:
 
 
 async def policy_for_school(school_id: int) -> Policy:
-    row = await School.select(School.la.policy).where(School.id == school_id).first()
-    return Policy.from_json(row["la.policy"] if row else None)
+    row = await School.select(School.la).where(School.id == school_id).first()
+    return await policy_for_la(int(row["la"])) if row else Policy()
 
 
 async def _school_days(school_id: int, years: list[int]) -> list[date]:
@@ -84,15 +85,7 @@ async def school_flags(school_id: int, on: date | None = None) -> SchoolFlags:
     ).where(PupilYear.school == school_id, PupilYear.academic_year.is_in(years)):
         marks.setdefault(row["pupil"], {})[row["academic_year"]] = row["marks"]
     pupils = {
-        r["id"]: r
-        for r in await Pupil.select(
-            Pupil.id,
-            Pupil.upn,
-            Pupil.legal_forename,
-            Pupil.legal_surname,
-            Pupil.year_group,
-            Pupil.reg_group,
-        ).where(Pupil.school == school_id)
+        r["id"]: r for r in await Pupil.select(*PUPIL_DETAILS).where(Pupil.school == school_id)
     }
     found: list[PupilFlag] = []
     for pupil_id, by_year in marks.items():
@@ -142,11 +135,7 @@ async def pupil_record(viewer: Viewer, pupil_id: int, on: date | None = None) ->
         SchoolYear.school == school_id
     )
     days = sorted(d for r in calendars for d in school_days(r["academic_year"], r["calendar"]))
-    closed = {
-        d
-        for r in calendars
-        for d in school_days(r["academic_year"], r["calendar"].replace("O", ".").replace("#", "O"))
-    }
+    closed = {d for r in calendars for d in closed_days(r["academic_year"], r["calendar"])}
     on = on or (days[-1] if days else None)
     flags = (
         flags_on(PupilMarks(by_year), days, on, await policy_for_school(school_id)) if on else []

@@ -17,7 +17,8 @@ from cme.storage.tables import Pupil
 
 Q = TypeVar("Q", bound=Select[Any])
 
-PUPIL_COLUMNS = (
+# A pupil's own details; PUPIL_COLUMNS adds their school.
+PUPIL_DETAILS = (
     Pupil.id,
     Pupil.upn,
     Pupil.legal_forename,
@@ -26,6 +27,9 @@ PUPIL_COLUMNS = (
     Pupil.gender,
     Pupil.year_group,
     Pupil.reg_group,
+)
+PUPIL_COLUMNS = (
+    *PUPIL_DETAILS,
     Pupil.school.id,
     Pupil.school.urn,
     Pupil.school.name,

@@ -14,6 +14,7 @@ from typing import Any
 
 from cme.marks import NO_DATA
 from cme.storage.engine import write_transaction
+from cme.storage.pupils import PUPIL_DETAILS
 from cme.storage.tables import Pupil, PupilYear, SchoolYear, SessionNote
 from cme.timeline import academic_year, apply, blank_year, position, school_calendar
 from imports.register import Register
@@ -93,16 +94,7 @@ async def _upsert_pupils(
 ) -> dict[str, int]:
     existing = {
         row["upn"]: row
-        for row in await Pupil.select(
-            Pupil.id,
-            Pupil.upn,
-            Pupil.legal_forename,
-            Pupil.legal_surname,
-            Pupil.date_of_birth,
-            Pupil.gender,
-            Pupil.year_group,
-            Pupil.reg_group,
-        ).where(Pupil.school == school_id)
+        for row in await Pupil.select(*PUPIL_DETAILS).where(Pupil.school == school_id)
     }
     ids = {upn: int(row["id"]) for upn, row in existing.items()}
     new = []

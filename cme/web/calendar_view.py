@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from cme.attendance import PupilMarks
 from cme.marks import MISSING, NO_DATA, Category, category_of, code_for
@@ -89,7 +89,3 @@ def months(
         result.append(Month(date(year, month, 1).strftime("%B %Y"), weeks))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return result
-
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)

@@ -112,3 +112,48 @@ async def test_duplicate_email_and_short_password_are_explained(
     assert short.status_code == 400
     assert "at least 12 characters" in short.text
     assert await Account.count() == before
+
+
+async def test_admin_changes_thresholds_and_flags_follow(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    from cme.demo_registers import to_csv, wide_rows
+    from cme.storage.flags import school_flags
+    from cme.storage.uploads import create_upload, run_import
+    from tests.integration.registers import grid
+
+    await run_import(await create_upload(world.school_a, "r.csv", to_csv(wide_rows(grid()))))
+    before = {f.flag.kind.value for f in (await school_flags(world.school_a)).flags}
+    assert "twenty_day_run" not in before
+
+    await sign_in(client, "admin@test.example")
+    page = await client.get("/la/admin/policy")
+    assert 'value="20"' in page.text
+    form = {
+        "n_code_deadline_school_days": "5",
+        "continuous_absence_school_days": "10",
+        "sickness_school_days": "15",
+        "removal_run_school_days": "12",
+        "la_contact_school_days": "3",
+    }
+    saved = await post_form(client, "/la/admin/policy", "/la/admin/policy", form)
+    assert saved.status_code == 303
+    after = {f.flag.kind.value for f in (await school_flags(world.school_a)).flags}
+    assert "twenty_day_run" in after
+    assert await AuditEvent.exists().where(AuditEvent.action == "policy.changed")
+
+    bad = await post_form(
+        client, "/la/admin/policy", "/la/admin/policy", {**form, "sickness_school_days": "0"}
+    )
+    assert bad.status_code == 400
+    assert "from 1 to 200" in bad.text
+    assert "twenty_day_run" in {
+        f.flag.kind.value for f in (await school_flags(world.school_a)).flags
+    }
+
+
+async def test_school_staff_cannot_change_thresholds(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    await sign_in(client, "dsl.a@test.example")
+    assert (await client.get("/la/admin/policy")).status_code == 403
