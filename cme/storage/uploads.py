@@ -11,7 +11,7 @@ from cme.access import Viewer
 from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
-from cme.storage.organisations import NotFound
+from cme.storage.organisations import NotFound, school_visible_to
 from cme.storage.registers import apply_register
 from cme.storage.tables import RegisterFile, RegisterUpload
 from imports import RegisterError, parse_register
@@ -169,8 +169,9 @@ async def upload_for_viewer(viewer: Viewer, upload_id: int) -> dict[str, Any]:
 
 
 async def recent_uploads(viewer: Viewer, school_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    if viewer.school_id not in (None, school_id):
+    if not viewer.sees_pupils:
         raise NotFound("no such school")
+    await school_visible_to(viewer, school_id)
     rows: list[dict[str, Any]] = await (
         RegisterUpload.select(*STATUS_COLUMNS)
         .where(RegisterUpload.school == school_id)

@@ -12,7 +12,7 @@ from cme.storage.accounts import viewer_for_account
 from cme.storage.flags import flags_for_viewer, school_flags
 from cme.storage.organisations import NotFound
 from cme.storage.tables import Account, PupilYear, RegisterUpload
-from cme.storage.uploads import create_upload, run_import, upload_for_viewer
+from cme.storage.uploads import create_upload, recent_uploads, run_import, upload_for_viewer
 from tests.integration.helpers import World
 from tests.integration.registers import LAST, grid, snapshot, subset
 
@@ -160,3 +160,22 @@ async def test_flags_and_uploads_are_scoped_to_the_viewer(world: World) -> None:
     )
     with pytest.raises(NotFound):
         await flags_for_viewer(await viewer_for_account(other_la["id"]), world.school_a)
+
+
+async def test_upload_lists_are_scoped_to_the_viewer(world: World) -> None:
+    await create_upload(world.school_a, "r.csv", b"x")
+    viewers = {}
+    for email in (
+        "ao.a@test.example",
+        "ao.b@test.example",
+        "cme@test.example",
+        "cme.other@test.example",
+        "admin@test.example",
+    ):
+        row = await Account.select(Account.id).where(Account.email == email).first()
+        viewers[email] = await viewer_for_account(row["id"])
+    assert len(await recent_uploads(viewers["ao.a@test.example"], world.school_a)) == 1
+    assert len(await recent_uploads(viewers["cme@test.example"], world.school_a)) == 1
+    for email in ("ao.b@test.example", "cme.other@test.example", "admin@test.example"):
+        with pytest.raises(NotFound):
+            await recent_uploads(viewers[email], world.school_a)
