@@ -92,20 +92,37 @@ class PupilMarks:
         return None
 
 
+# Sessions that neither extend nor end a run: the pupil's own closure mark, and a mark
+# the register has not got yet (never read as present or absent).
+NEUTRAL = frozenset({CLOSED, MISSING, NO_DATA})
+
+
+def _run_day(am: str, pm: str) -> bool | None:
+    """True if the day continues a G/N/O run, False if it ends one, None if it does neither."""
+    known = [s for s in (am, pm) if s not in NEUTRAL]
+    if not known:
+        return None
+    return all(s in RUN_SYMBOLS for s in known)
+
+
 def continuous_absence_run(
     marks: PupilMarks, school_days: Sequence[date], on: date
 ) -> tuple[int, date | None]:
     """(length, first day) of the run of school days ending on `on` on which every session is
-    G, N or O; (0, None) if `on` is not such a day."""
+    G, N or O; (0, None) if `on` is not such a day. The pupil's own `#` sessions and missing
+    marks neither count nor break it."""
     i = bisect.bisect_left(school_days, on)
     if i == len(school_days) or school_days[i] != on:
         return 0, None
+    if not _run_day(*marks.day(on)):
+        return 0, None
     length, since = 0, None
     while i >= 0:
-        am, pm = marks.day(school_days[i])
-        if am not in RUN_SYMBOLS or pm not in RUN_SYMBOLS:
+        continues = _run_day(*marks.day(school_days[i]))
+        if continues is False:
             break
-        length, since = length + 1, school_days[i]
+        if continues:
+            length, since = length + 1, school_days[i]
         i -= 1
     return length, since
 
@@ -119,34 +136,49 @@ def illness_days(marks: PupilMarks, on: date) -> float:
 def overdue_n(
     marks: PupilMarks, school_days: Sequence[date], on: date, deadline: int
 ) -> list[date]:
-    """Days this academic year still coded N more than `deadline` school days before `on`."""
+    """Days still coded N more than `deadline` school days before `on`, in every academic
+    year loaded (an N left uncorrected over the summer is still overdue)."""
     at = bisect.bisect_right(school_days, on) - 1
     if at - deadline - 1 < 0:
         return []
     last_overdue = school_days[at - deadline - 1]
-    year = academic_year(on)
-    if academic_year(last_overdue) != year:
-        return []
-    text = marks.by_year.get(year, "")
-    end = position(last_overdue, Session.PM) + 1
+    cutoff_year = academic_year(last_overdue)
     days: list[date] = []
-    pos = text.find(N_SYMBOL, 0, end)
-    while pos != -1:
-        day = year_start(year) + timedelta(days=pos // 2)
-        if not days or days[-1] != day:
-            days.append(day)
-        pos = text.find(N_SYMBOL, pos + 1, end)
+    for year in sorted(y for y in marks.by_year if y <= cutoff_year):
+        text = marks.by_year[year]
+        end = position(last_overdue, Session.PM) + 1 if year == cutoff_year else len(text)
+        pos = text.find(N_SYMBOL, 0, end)
+        while pos != -1:
+            day = year_start(year) + timedelta(days=pos // 2)
+            if not days or days[-1] != day:
+                days.append(day)
+            pos = text.find(N_SYMBOL, pos + 1, end)
     return days
 
 
 def unexplained_days(marks: PupilMarks, school_days: Sequence[date], on: date) -> int:
-    """School days in a row, ending on `on`, with at least one session coded N or O."""
+    """School days touched by the unbroken run of N/O sessions that includes `on`'s latest
+    N or O. Any session the pupil was marked for otherwise (present, late, ill...) ends it,
+    so a child seen in school this morning starts again at day one; `#` and missing marks
+    are passed over."""
     i = bisect.bisect_left(school_days, on)
-    count = 0
-    while 0 <= i < len(school_days) and set(marks.day(school_days[i])) & UNEXPLAINED_SYMBOLS:
-        count += 1
+    if i == len(school_days) or school_days[i] != on:
+        return 0
+    days = 0
+    started = False
+    while i >= 0:
+        am, pm = marks.day(school_days[i])
+        touched = False
+        for symbol in (pm, am):
+            if symbol in UNEXPLAINED_SYMBOLS:
+                started = touched = True
+            elif symbol in NEUTRAL:
+                continue
+            elif started:
+                return days + touched
+        days += touched
         i -= 1
-    return count
+    return days
 
 
 def flags_on(

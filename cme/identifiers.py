@@ -7,6 +7,16 @@ import re
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 12
 
+# The longest value stored for each pupil detail (the database columns use these).
+PUPIL_FIELD_LIMITS = {
+    "upn": 32,
+    "forename": 200,
+    "surname": 200,
+    "gender": 30,
+    "year_group": 30,
+    "reg_group": 60,
+}
+
 
 def la_code(value: str) -> str:
     value = value.strip()

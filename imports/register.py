@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from stdnum.gb import upn as upn_check
 
+from cme.identifiers import PUPIL_FIELD_LIMITS
 from cme.marks import NO_DATA, VALID_CODES, UnknownMark, normalise, symbol_for
 from cme.timeline import Session
 from imports.cells import parse_date, parse_session, text
@@ -90,34 +92,48 @@ class _Problems:
 
 def parse_register(data: bytes, filename: str, max_bytes: int) -> Register:
     sheets = read_sheets(data, filename, max_bytes)
-    sheet, layout = _choose(sheets)
     problems = _Problems()
-    where = f'Sheet "{sheet.name}", row' if sheet.name else "Row"
-    if layout.kind == "wide":
-        register = _wide(sheet, layout, problems, where)
-    else:
-        register = _long(sheet, layout, problems, where)
+    registers = []
+    for sheet, layout in _choose(sheets):
+        where = f'Sheet "{sheet.name}", row' if sheet.name else "Row"
+        if layout.kind == "wide":
+            register = _wide(sheet, layout, problems, where)
+        else:
+            register = _long(sheet, layout, problems, where)
+        if not register.pupils:
+            raise RegisterError(
+                f"No pupil rows were found below the header row (row {layout.header_row + 1})"
+                + (f' on sheet "{sheet.name}".' if sheet.name else ".")
+            )
+        registers.append(register)
     problems.raise_if_any()
-    if not register.pupils:
-        raise RegisterError(
-            f"No pupil rows were found below the header row (row {layout.header_row + 1})."
-        )
+    register = registers[0] if len(registers) == 1 else _merge(registers, problems)
+    problems.raise_if_any()
     return register
 
 
-def _choose(sheets: list[Sheet]) -> tuple[Sheet, Layout]:
+def _choose(sheets: list[Sheet]) -> list[tuple[Sheet, Layout]]:
+    """Every visible sheet laid out as a register (exports split by year group or form
+    come as several sheets, and none may be dropped); hidden ones only if none is visible."""
     seen: list[tuple[Sheet, Layout | None]] = []
+    found: list[tuple[Sheet, Layout]] = []
     for sheet in sorted(sheets, key=lambda s: s.hidden):
+        if found and sheet.hidden:
+            break
         layout = detect(sheet.head, sheet.date1904)
         if layout and layout.kind in ("wide", "long"):
             missing = [c for c in REQUIRED_PUPIL if c not in layout.columns]
             if missing:
+                place = f' on sheet "{sheet.name}"' if sheet.name else ""
                 raise RegisterError(
-                    f"The register has no {', '.join(_NAMES[c] for c in missing)} column. "
+                    f"The register has no {', '.join(_NAMES[c] for c in missing)} column{place}. "
                     f"Found headers: {_list(layout.headers)}. Needed: {NEEDED}."
                 )
-            return sheet, layout
+            found.append((sheet, layout))
+            continue
         seen.append((sheet, layout))
+    if found:
+        return found
     for _, layout in seen:
         if layout is not None and (summary := looks_like_summary(layout.headers)):
             raise RegisterError(
@@ -137,6 +153,39 @@ def _choose(sheets: list[Sheet]) -> tuple[Sheet, Layout]:
 _NAMES = {"upn": "UPN", "surname": "Legal Surname", "forename": "Legal Forename"}
 
 
+def _merge(registers: list[Register], problems: _Problems) -> Register:
+    """Several sheets as one register: sessions joined, a pupil on two sheets merged."""
+    sessions = sorted({key for r in registers for key in r.sessions})
+    index = {key: i for i, key in enumerate(sessions)}
+    pupils: dict[str, RegisterPupil] = {}
+    for r in registers:
+        for pupil in r.pupils:
+            merged = pupils.get(pupil.upn)
+            if merged is None:
+                merged = pupils[pupil.upn] = replace(pupil, symbols=[NO_DATA] * len(sessions))
+            for i, symbol in enumerate(pupil.symbols):
+                if symbol == NO_DATA:
+                    continue
+                j = index[r.sessions[i]]
+                if merged.symbols[j] not in (NO_DATA, symbol):
+                    day, session = sessions[j]
+                    problems.add(
+                        f"UPN {pupil.upn} has different marks for {day:%d/%m/%Y} {session} on "
+                        f'two sheets (sheet "{r.sheet}" row {pupil.row})'
+                    )
+                merged.symbols[j] = symbol
+    names = [r.sheet or "" for r in registers]
+    return Register(
+        ", ".join(names),
+        "/".join(sorted({r.layout for r in registers})),
+        sessions,
+        list(pupils.values()),
+        [n for r in registers for n in r.notes],
+        [w for r in registers for w in r.warnings]
+        + [f"{len(names)} sheets were imported together: {', '.join(names)}."],
+    )
+
+
 def _list(headers: Sequence[str]) -> str:
     return ", ".join(f'"{h}"' for h in headers if str(h).strip())
 
@@ -153,7 +202,12 @@ def _cell(row: Sequence[Any], col: int | None) -> Any:
 
 
 def _pupil(
-    row: Sequence[Any], layout: Layout, number: int, warnings: list[str], where: str
+    row: Sequence[Any],
+    layout: Layout,
+    number: int,
+    warnings: list[str],
+    where: str,
+    problems: _Problems,
 ) -> RegisterPupil | None:
     c = layout.columns
     upn = text(_cell(row, c["upn"])).upper().replace(" ", "")
@@ -170,7 +224,7 @@ def _pupil(
         warnings.append(
             f"{where} {number}: date of birth {text(raw_dob)!r} is not a date; left blank."
         )
-    return RegisterPupil(
+    pupil = RegisterPupil(
         row=number,
         upn=upn,
         forename=text(_cell(row, c["forename"])),
@@ -180,6 +234,15 @@ def _pupil(
         year_group=text(_cell(row, c.get("year_group"))),
         reg_group=text(_cell(row, c.get("reg_group"))),
     )
+    for name, limit in PUPIL_FIELD_LIMITS.items():
+        value = getattr(pupil, name)
+        if len(value) > limit:
+            header = layout.headers[c[name]] if name in c else name
+            problems.add(
+                f'{where} {number}, column "{header}": {value[:40]!r}... is longer than '
+                f"{limit} characters"
+            )
+    return pupil
 
 
 class _Symbols:
@@ -223,7 +286,7 @@ def _wide(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Regi
     for r, row in enumerate(sheet.rows_from(layout.data_row), start=layout.data_row):
         if _is_blank(row):
             continue
-        pupil = _pupil(row, layout, r + 1, warnings, where)
+        pupil = _pupil(row, layout, r + 1, warnings, where, problems)
         if pupil is None:
             if any(_cell(row, col) not in (None, "") for col, _ in columns):
                 warnings.append(f"{where} {r + 1} has marks but no UPN, so it was skipped.")
@@ -304,7 +367,7 @@ def _long(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Regi
                 continue
             upns[row[cu]] = upn
         if upn not in pupils:
-            pupil = _pupil(row, layout, number, warnings, where)
+            pupil = _pupil(row, layout, number, warnings, where, problems)
             assert pupil is not None
             pupils[upn] = pupil
             marks[upn] = {}
@@ -350,7 +413,7 @@ def _long(sheet: Sheet, layout: Layout, problems: _Problems, where: str) -> Regi
                     upn,
                     day,
                     session,
-                    int(float(minutes)) if _number(minutes) else None,
+                    _minutes(minutes),
                     text(row[cc]) if cc is not None else "",
                 )
             )
@@ -384,12 +447,13 @@ def _slot_key(slot: int) -> tuple[date, Session]:
     return date.fromordinal(slot // 2), Session.PM if slot % 2 else Session.AM
 
 
-def _number(value: str) -> bool:
+def _minutes(value: str) -> int | None:
+    """Minutes late as a whole number, or None for anything that is not a sensible one."""
     try:
-        float(value)
+        minutes = float(value)
     except ValueError:
-        return False
-    return True
+        return None
+    return int(minutes) if math.isfinite(minutes) and 0 <= minutes < 24 * 60 else None
 
 
 __all__ = ["Register", "RegisterPupil", "SessionNote", "parse_register"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -20,6 +21,16 @@ HEADERS = [
     "Since",
     "Detail",
 ]
+
+
+# Text from an uploaded register that Excel would read as a formula (CSV/formula injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(row: tuple[Any, ...]) -> None:
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            cell.data_type = "s"
 
 
 def flags_workbook(school_name: str, report: SchoolFlags) -> bytes:
@@ -46,6 +57,7 @@ def flags_workbook(school_name: str, report: SchoolFlags) -> bytes:
                 f.flag.detail,
             ]
         )
+        _as_text(sheet[sheet.max_row])
     for row in sheet.iter_rows(min_row=3, min_col=8, max_col=8):
         for cell in row:
             cell.number_format = "dd/mm/yyyy"

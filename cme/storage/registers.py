@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 from cme.marks import NO_DATA
-from cme.storage.engine import write_transaction
+from cme.storage.engine import is_sqlite, write_transaction
 from cme.storage.pupils import PUPIL_DETAILS
-from cme.storage.tables import Pupil, PupilYear, SchoolYear, SessionNote
+from cme.storage.tables import Pupil, PupilYear, School, SchoolYear, SessionNote
 from cme.timeline import academic_year, apply, blank_year, position, school_calendar
 from imports.register import Register
 
@@ -57,6 +57,10 @@ async def apply_register(school_id: int, register: Register) -> ImportSummary:
     # Where each of the file's sessions goes: (academic year, position in that year's string).
     places = [(academic_year(day), position(day, session)) for day, session in register.sessions]
     async with write_transaction():
+        if not is_sqlite():
+            # Two imports for one school must not both merge into the same old marks; SQLite's
+            # IMMEDIATE transaction already runs them one after the other.
+            await School.raw("SELECT id FROM school WHERE id = {} FOR UPDATE", school_id)
         ids = await _upsert_pupils(school_id, register, summary)
         stored = await _stored_marks(school_id, years)
         changed_rows: dict[tuple[int, int], str] = {}

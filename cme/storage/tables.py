@@ -19,6 +19,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from cme.identifiers import PUPIL_FIELD_LIMITS
+
 
 class LocalAuthority(Table, tablename="local_authority"):
     id: Serial
@@ -81,13 +83,15 @@ class JobLedger(Table, tablename="job_ledger"):
 class Pupil(Table, tablename="pupil"):
     id: Serial
     school = ForeignKey(School, null=False, on_delete=OnDelete.restrict, index=True)
-    upn = Varchar(length=13)
-    legal_forename = Varchar(length=100)
-    legal_surname = Varchar(length=100)
+    # Wider than a valid UPN: a pupil whose UPN fails its check is still imported (and
+    # flagged) with a warning, so the column must hold what the MIS exported.
+    upn = Varchar(length=PUPIL_FIELD_LIMITS["upn"])
+    legal_forename = Varchar(length=PUPIL_FIELD_LIMITS["forename"])
+    legal_surname = Varchar(length=PUPIL_FIELD_LIMITS["surname"])
     date_of_birth = Date(null=True, default=None)
-    gender = Varchar(length=10)
-    year_group = Varchar(length=10)
-    reg_group = Varchar(length=20)
+    gender = Varchar(length=PUPIL_FIELD_LIMITS["gender"])
+    year_group = Varchar(length=PUPIL_FIELD_LIMITS["year_group"])
+    reg_group = Varchar(length=PUPIL_FIELD_LIMITS["reg_group"])
 
 
 class PupilYear(Table, tablename="pupil_year"):

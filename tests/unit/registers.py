@@ -19,9 +19,13 @@ def weekdays(start: date, count: int) -> list[date]:
     return days
 
 
-def build(pairs: list[str], start: date = MONDAY) -> tuple[PupilMarks, list[date], list[date]]:
+def build(
+    pairs: list[str], start: date = MONDAY, school_open: set[int] | None = None
+) -> tuple[PupilMarks, list[date], list[date]]:
     """(the pupil's marks, the school days, the weekdays used). A classmate present on every
-    day not closed (`##`) keeps the school open, as a real register would."""
+    day not closed (`##`) keeps the school open, as a real register would; on the days
+    indexed in `school_open` the classmate is present even where the pupil has `##`."""
+    school_open = school_open or set()
     days = weekdays(start, len(pairs))
     years = {academic_year(d) for d in days}
     pupil = {y: list(blank_year(y)) for y in years}
@@ -30,8 +34,14 @@ def build(pairs: list[str], start: date = MONDAY) -> tuple[PupilMarks, list[date
         y = academic_year(day)
         for session, symbol in zip(Session, pair, strict=True):
             pupil[y][position(day, session)] = symbol
-            classmate[y][position(day, session)] = "#" if pair == "##" else "/"
+            closed = pair == "##" and (day - start).days not in _offsets(start, school_open)
+            classmate[y][position(day, session)] = "#" if closed else "/"
     marks = {y: "".join(v) for y, v in pupil.items()}
     calendars = {y: school_calendar(y, ["".join(pupil[y]), "".join(classmate[y])]) for y in years}
     open_days = sorted(d for y in years for d in school_days(y, calendars[y]))
     return PupilMarks(marks), open_days, days
+
+
+def _offsets(start: date, indices: set[int]) -> set[int]:
+    days = weekdays(start, max(indices) + 1) if indices else []
+    return {(days[i] - start).days for i in indices}

@@ -716,7 +716,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 13,
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -738,7 +738,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 100,
+            "length": 200,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -760,7 +760,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 100,
+            "length": 200,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -803,7 +803,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 10,
+            "length": 30,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -825,7 +825,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 10,
+            "length": 30,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -847,7 +847,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 20,
+            "length": 60,
             "default": "",
             "null": False,
             "primary_key": False,

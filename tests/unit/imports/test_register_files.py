@@ -284,3 +284,73 @@ def test_weekend_columns_are_ignored_with_a_warning() -> None:
     register = parse(to_csv(rows))
     assert register.sessions == [(date(2025, 1, 10), Session.AM)]
     assert "weekend" in register.warnings[0]
+
+
+# Cases found in review.
+
+
+def _two_sheets(first: list[list[str]], second: list[list[str]]) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    for name, rows in (("Year 5", first), ("Year 6", second)):
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+    book.close()
+    return buf.getvalue()
+
+
+HEADER = ["UPN", "Surname", "Forename", "06/01/2025 AM", "06/01/2025 PM"]
+
+
+def test_every_register_sheet_is_imported_and_named() -> None:
+    data = _two_sheets(
+        [HEADER, ["A370200124001", "Five", "Ash", "/", "\\"]],
+        [
+            ["UPN", "Surname", "Forename", "Date", "Session", "Mark"],
+            ["B370200124002", "Six", "Bea", "06/01/2025", "AM", "N"],
+        ],
+    )
+    register = parse(data, "register.xlsx")
+    assert sorted(p.surname for p in register.pupils) == ["Five", "Six"]
+    six = next(p for p in register.pupils if p.surname == "Six")
+    assert six.symbols == ["N", " "]
+    assert "2 sheets were imported together: Year 5, Year 6." in register.warnings
+
+
+def test_different_marks_on_two_sheets_are_refused() -> None:
+    data = _two_sheets(
+        [HEADER, ["A370200124001", "Five", "Ash", "/", "\\"]],
+        [HEADER, ["A370200124001", "Five", "Ash", "N", "\\"]],
+    )
+    with pytest.raises(RegisterError, match="different marks for 06/01/2025 AM on two sheets"):
+        parse(data, "register.xlsx")
+
+
+def test_values_too_long_to_store_name_row_and_column() -> None:
+    rows = [[*HEADER, "Reg"], ["A370200124001", "Five", "Ash", "/", "\\", "R" * 61]]
+    with pytest.raises(RegisterError) as err:
+        parse(to_csv(rows))
+    assert 'Row 2, column "Reg"' in err.value.text and "longer than 60 characters" in err.value.text
+
+
+def test_long_but_storable_values_import_with_a_warning() -> None:
+    rows = [
+        [*HEADER, "Gender", "Year"],
+        ["A3702001240019", "Five", "Ash", "/", "\\", "Not specified", "Reception Year"],
+    ]
+    register = parse(to_csv(rows))
+    assert register.pupils[0].upn == "A3702001240019"
+    assert "fails the UPN format" in register.warnings[0]
+
+
+@pytest.mark.parametrize("minutes", ["nan", "inf", "-5", "lots", "1e9"])
+def test_nonsense_minutes_late_are_ignored(minutes: str) -> None:
+    rows = [
+        ["UPN", "Surname", "Forename", "Date", "Session", "Mark", "Minutes Late", "Comment"],
+        ["A370200124001", "Example", "Ash", "06/01/2025", "AM", "L", minutes, "late"],
+    ]
+    [note] = parse(to_csv(rows)).notes
+    assert (note.minutes_late, note.comment) == (None, "late")
