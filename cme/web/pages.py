@@ -43,7 +43,10 @@ def london(value: datetime | date | None, fmt: str = "%d %b %Y %H:%M") -> str:
     return value.strftime(fmt if "%H" not in fmt else "%d %b %Y")
 
 
-def uk_date(value: date | None) -> str:
+def uk_date(value: date | str | None) -> str:
+    """dd/mm/yyyy, from a date or an ISO date string (as import summaries store them)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else None
     return value.strftime("%d/%m/%Y") if value else ""
 
 
