@@ -108,20 +108,11 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
     if "xl/workbook.xml" not in names:
         raise RegisterError(f"The file is a zip archive but not an Excel workbook. {SAVE_AS}")
     workbook_xml = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    hidden = {
-        _xml_unescape(m.group(1))
-        for m in re.finditer(
-            r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bstate=\"(?:hidden|veryHidden)\"",
-            workbook_xml,
-        )
-    }
-    hidden |= {
-        _xml_unescape(m.group(1))
-        for m in re.finditer(
-            r"<(?:\w+:)?sheet\b[^>]*?\bstate=\"(?:hidden|veryHidden)\"[^>]*?\bname=\"([^\"]*)\"",
-            workbook_xml,
-        )
-    }
+    hidden = set()
+    for tag in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)>", workbook_xml):
+        attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag.group(1)))
+        if attributes.get("state") in ("hidden", "veryHidden"):
+            hidden.add(_xml_unescape(attributes.get("name", "")))
     date1904 = bool(re.search(r"date1904=\"(?:1|true)\"", workbook_xml))
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))

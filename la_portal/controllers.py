@@ -20,10 +20,7 @@ class LAController(Controller):
     async def home(self, request: Request[Any, Any, Any]) -> Template:
         viewer = viewer_of(request)
         schools = await organisations.schools_visible_to(viewer)
-        counts: dict[int, int] = {}
-        if viewer.sees_pupils:
-            for pupil in await pupils.list_pupils(viewer):
-                counts[pupil["school.id"]] = counts.get(pupil["school.id"], 0) + 1
+        counts = await pupils.pupil_counts(viewer)
         return render(request, "la/home.html", schools=schools, counts=counts)
 
     @get("/schools/{school_id:int}", guards=[requires_pupil_access])
@@ -39,5 +36,4 @@ class LAController(Controller):
 
     @get("/pupils/{pupil_id:int}", guards=[requires_pupil_access])
     async def pupil(self, request: Request[Any, Any, Any], pupil_id: FromPath[int]) -> Template:
-        pupil = await pupils.get_pupil(viewer_of(request), pupil_id)
-        return await pupil_page(request, pupil_id, back=f"/la/schools/{pupil['school.id']}")
+        return await pupil_page(request, pupil_id, back="/la/schools/{school_id}")

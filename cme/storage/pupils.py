@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from piccolo.query import Select
+from piccolo.query.functions.aggregate import Count
 
 from cme.access import Viewer
 from cme.storage.organisations import NotFound
@@ -53,6 +54,12 @@ async def list_pupils(viewer: Viewer, school_id: int | None = None) -> list[dict
         query = query.where(Pupil.school == school_id)
     rows: list[dict[str, Any]] = await query
     return rows
+
+
+async def pupil_counts(viewer: Viewer) -> dict[int, int]:
+    """Pupils on record per school the viewer may see, counted by the database."""
+    rows = await scoped(Pupil.select(Pupil.school, Count()), viewer).group_by(Pupil.school)
+    return {int(r["school"]): int(r["count"]) for r in rows}
 
 
 async def get_pupil(viewer: Viewer, pupil_id: int) -> dict[str, Any]:

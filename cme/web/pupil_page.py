@@ -16,6 +16,7 @@ from cme.web.pages import render, viewer_of
 async def pupil_page(
     request: Request[Any, Any, Any], pupil_id: int, back: str, on: date | None = None
 ) -> Template:
+    """`back` may name `{school_id}`, filled in from the pupil's record."""
     record = await pupil_record(viewer_of(request), pupil_id, on)
     run = next((f for f in record.flags if f.run_school_days), None)
     months = calendar_view.months(
@@ -34,5 +35,5 @@ async def pupil_page(
         run=run,
         months=months,
         legend=calendar_view.LEGEND,
-        back=back,
+        back=back.format(school_id=record.pupil["school.id"]),
     )

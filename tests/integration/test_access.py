@@ -85,3 +85,11 @@ async def test_data_layer_scopes_pupil_queries(world: World) -> None:
 
     admin = await _viewer("admin@test.example")
     assert await pupils.list_pupils(admin) == []
+
+
+async def test_pupil_counts_are_scoped(world: World) -> None:
+    school_viewer = await _viewer("ao.b@test.example")
+    assert await pupils.pupil_counts(school_viewer) == {world.school_b: 1}
+    la_viewer = await _viewer("cme@test.example")
+    assert await pupils.pupil_counts(la_viewer) == {world.school_a: 1, world.school_b: 1}
+    assert await pupils.pupil_counts(await _viewer("admin@test.example")) == {}
