@@ -1,8 +1,8 @@
 """What a signed-in user may see.
 
-The storage layer applies these rules inside every query that returns pupil data; the web
-layer only decides which pages a role may open. Keeping the rule here, in one place, means a
-new query cannot invent its own idea of who sees what.
+Who the viewer is, and whether their role may see children's records at all. Which rows they
+see is decided inside every query by `cme.storage.scope`, the one place that rule is written;
+the web layer only decides which pages a role may open.
 """
 
 from __future__ import annotations
@@ -42,11 +42,3 @@ class Viewer:
         if self.school_name is not None:
             return self.school_name
         return self.la_name
-
-    def may_see_school(self, school_id: int, school_la_id: int) -> bool:
-        if self.school_id is not None:
-            return school_id == self.school_id
-        return school_la_id == self.la_id
-
-    def may_see_pupils_of(self, school_id: int, school_la_id: int) -> bool:
-        return self.sees_pupils and self.may_see_school(school_id, school_la_id)

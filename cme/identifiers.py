@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from cme.errors import InvalidField
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 12
 
@@ -21,34 +23,40 @@ PUPIL_FIELD_LIMITS = {
 def la_code(value: str) -> str:
     value = value.strip()
     if not re.fullmatch(r"\d{3}", value):
-        raise ValueError(f"LA code {value!r} must be the LA's 3-digit DfE code, e.g. 370")
+        raise InvalidField(
+            "LA code", f"The LA code must be the LA's 3-digit DfE code, e.g. 370 (not {value!r})."
+        )
     return value
 
 
 def urn(value: str) -> str:
     value = value.strip()
     if not re.fullmatch(r"\d{6}", value):
-        raise ValueError(f"URN {value!r} must be the school's 6-digit unique reference number")
+        raise InvalidField(
+            "URN", f"The URN must be the school's 6-digit unique reference number (not {value!r})."
+        )
     return value
 
 
 def email(value: str) -> str:
     value = value.strip().lower()
     if not _EMAIL.fullmatch(value) or len(value) > 254:
-        raise ValueError(f"{value!r} is not an email address")
+        raise InvalidField("Email address", f"{value!r} is not an email address.")
     return value
 
 
 def name(value: str, what: str = "name") -> str:
     value = " ".join(value.split())
     if not value:
-        raise ValueError(f"the {what} must not be empty")
+        raise InvalidField(what, f"Enter the {what}.")
     if len(value) > 200:
-        raise ValueError(f"the {what} must be at most 200 characters")
+        raise InvalidField(what, f"The {what} must be at most 200 characters.")
     return value
 
 
 def password(value: str) -> str:
     if len(value) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise InvalidField(
+            "Password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
+        )
     return value

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 
+from cme.errors import InvalidField
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -23,7 +25,9 @@ class Policy:
         for f in fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 200:
-                raise ValueError(f"{f.name} must be a whole number of school days from 1 to 200")
+                raise InvalidField(
+                    f.name, f"{f.name} must be a whole number of school days from 1 to 200"
+                )
 
     @classmethod
     def from_json(cls, text: str | None) -> Policy:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cme.errors import InvalidField
+
 
 class Role(StrEnum):
     ATTENDANCE_OFFICER = "attendance_officer"
@@ -14,6 +16,13 @@ class Role(StrEnum):
     @property
     def label(self) -> str:
         return _LABELS[self]
+
+    @property
+    def with_article(self) -> str:
+        """ "an attendance officer", "a designated safeguarding lead": for sentences."""
+        # "LA" is read "el-ay", so it takes "an" like a vowel.
+        label = self.label if self in LA_ROLES else self.label.lower()
+        return ("an " if label[0] in "aeiouAEIOU" or label.startswith("LA") else "a ") + label
 
     @property
     def works_in_school(self) -> bool:
@@ -36,9 +45,9 @@ LA_ROLES = frozenset({Role.CME_OFFICER, Role.LA_ADMIN})
 
 
 def parse_role(value: str) -> Role:
-    """The role named by `value`, or a ValueError that lists the valid names."""
+    """The role named by `value`, or an InvalidField that lists the valid roles."""
     try:
         return Role(value.strip().lower())
     except ValueError:
-        valid = ", ".join(r.value for r in Role)
-        raise ValueError(f"unknown role {value!r}: use one of {valid}") from None
+        valid = ", ".join(f"{r.value} ({r.label})" for r in Role)
+        raise InvalidField("Role", f"There is no role {value!r}: choose one of {valid}.") from None

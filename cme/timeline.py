@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from cme.marks import CLOSED, NO_DATA, OPEN_SYMBOLS
+
+# English schools keep UK time: "today", school days and scheduled jobs are all London's.
+LONDON = ZoneInfo("Europe/London")
 
 
 class Session(StrEnum):

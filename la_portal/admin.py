@@ -8,9 +8,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from cme.errors import UserError
 from cme.roles import Role
 from cme.storage import accounts, audit, organisations
-from cme.storage.organisations import Conflict, NotFound
 from cme.web.guards import requires_la_admin
 from cme.web.pages import render, viewer_of
 
@@ -40,7 +40,7 @@ class AdminController(Controller):
             await organisations.add_school(
                 form.get("urn", ""), form.get("name", ""), viewer.la_code, by=viewer
             )
-        except (ValueError, Conflict, NotFound) as exc:
+        except UserError as exc:
             return await self._schools_page(request, 400, error=str(exc), form=form)
         return Redirect(f"/la/admin/schools?added={form['urn'].strip()}", status_code=303)
 
@@ -79,7 +79,7 @@ class AdminController(Controller):
                 la_code=None if works_in_school else viewer.la_code,
                 by=viewer,
             )
-        except (ValueError, Conflict, NotFound) as exc:
+        except UserError as exc:
             form.pop("password", None)
             return await self._users_page(request, 400, error=str(exc), form=form)
         return Redirect(f"/la/admin/users?added={form['email'].strip().lower()}", status_code=303)

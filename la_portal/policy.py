@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from cme.errors import InvalidField
 from cme.policy import Policy
 from cme.storage.policies import policy_for_la, set_policy
 from cme.web.guards import requires_la_admin
@@ -68,7 +69,7 @@ class PolicyController(Controller):
         values = {f.name: str(form.get(f.name, "")).strip() for f in fields(Policy)}
         try:
             policy = Policy(**{k: int(v) for k, v in values.items()})
-        except ValueError as exc:
+        except (ValueError, InvalidField) as exc:
             message = (
                 str(exc) if "school days" in str(exc) else "Each threshold must be a whole number."
             )

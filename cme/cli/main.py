@@ -136,6 +136,7 @@ def cmd_import_register(args: argparse.Namespace) -> None:
     import json
     from pathlib import Path
 
+    from cme.events import UploadStatus
     from cme.storage.organisations import school_for_urn
     from cme.storage.uploads import create_upload, run_import
 
@@ -157,7 +158,7 @@ def cmd_import_register(args: argparse.Namespace) -> None:
         return await run_import(upload_id)
 
     outcome = asyncio.run(_with_db(run))
-    if outcome["status"] != "done":
+    if outcome["status"] != UploadStatus.DONE:
         raise CommandError(outcome["error"])
     summary = outcome["summary"]
     if args.json:
@@ -289,13 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from cme.errors import UserError
     from cme.storage.engine import MigrationError
-    from cme.storage.organisations import Conflict, NotFound
 
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except (CommandError, SettingsError, MigrationError, Conflict, NotFound, ValueError) as exc:
+    except (CommandError, SettingsError, MigrationError, UserError) as exc:
         _fail(str(exc).strip("'\""))
     except OSError as exc:
         _fail(f"cannot reach the database or a file: {exc}")

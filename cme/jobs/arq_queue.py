@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from arq import Retry, create_pool
 from arq.connections import ArqRedis, RedisSettings
@@ -13,8 +12,6 @@ from arq.typing import WorkerCoroutine
 from arq.worker import Function, func
 
 from cme.jobs import DailyJob, Job
-
-LONDON = ZoneInfo("Europe/London")
 
 
 class ArqQueue:

@@ -9,12 +9,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from cme.jobs import DailyJob, Job
+from cme.timeline import LONDON
 
 log = logging.getLogger(__name__)
-LONDON = ZoneInfo("Europe/London")
 
 
 class InProcessQueue:

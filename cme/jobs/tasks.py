@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from cme.jobs import DailyJob, Job, by_name
 from cme.jobs.ledger import once_a_day
 from cme.storage import accounts, uploads
-
-LONDON = ZoneInfo("Europe/London")
+from cme.timeline import LONDON
 
 
 async def housekeeping(ctx: dict[str, Any]) -> dict[str, Any]:

@@ -7,10 +7,11 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 
 import cme.storage  # noqa: F401  (sets PICCOLO_CONF before tables load)
-from cme.jobs.arq_queue import LONDON, worker_functions
 from cme.jobs.arq_queue import cron_jobs as daily_cron_jobs
+from cme.jobs.arq_queue import worker_functions
 from cme.jobs.tasks import DAILY, JOBS
 from cme.storage.engine import close_engine, open_engine
+from cme.timeline import LONDON
 
 
 async def _startup(ctx: dict[str, Any]) -> None:

@@ -13,12 +13,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from cme import identifiers
 from cme.access import Viewer
+from cme.errors import Conflict, InvalidField, NotFound
+from cme.events import Action
 from cme.roles import Role, parse_role
 from cme.signin import locked_until, minutes_left
 from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
-from cme.storage.organisations import Conflict, NotFound, la_id_for_code, school_for_urn
+from cme.storage.organisations import la_id_for_code, school_for_urn
 from cme.storage.tables import Account, SignInFailure, WebSession
 
 _hasher = PasswordHasher()
@@ -50,23 +52,29 @@ async def add_account(
     school_id: int | None = None
     if role.works_in_school:
         if not school_urn:
-            raise ValueError(f"a {role.label} must belong to a school: give its URN")
+            raise InvalidField("School", f"{_sentence(role.with_article)} must belong to a school.")
         school = await school_for_urn(school_urn)
         school_id, la_id = int(school["id"]), int(school["la.id"])
         if la_code and identifiers.la_code(la_code) != school["la.code"]:
-            raise ValueError(f"school {school_urn} is not in LA {la_code}")
+            raise InvalidField("School", f"School {school_urn} is not in LA {la_code}.")
     else:
         if school_urn:
-            raise ValueError(f"a {role.label} works for the LA and has no school")
+            raise InvalidField(
+                "School",
+                f"{_sentence(role.with_article)} works for the LA, so has no school: "
+                "leave the school empty.",
+            )
         if not la_code:
-            raise ValueError(f"a {role.label} must belong to an LA: give its code")
+            raise InvalidField(
+                "LA", f"{_sentence(role.with_article)} must belong to an LA: give its code."
+            )
         la_id = await la_id_for_code(la_code)
     if by is not None and by.la_id != la_id:
-        raise NotFound("no such school or LA")
+        raise NotFound("There is no such school or LA.")
     display_name = identifiers.name(display_name or email.split("@")[0], "display name")
     async with write_transaction():
         if await Account.exists().where(Account.email == email):
-            raise Conflict(f"an account with email {email} already exists")
+            raise Conflict(f"There is already an account with the email address {email}.")
         rows = await Account.insert(
             Account(
                 email=email,
@@ -79,30 +87,31 @@ async def add_account(
                 created_at=utcnow(),
             )
         ).returning(Account.id)
-    account_id = int(rows[0]["id"])
-    await audit.record(
-        "account.added",
-        viewer=by,
-        la_id=la_id,
-        school_id=school_id,
-        email=email,
-        role=role.value,
-        new_account=account_id,
-    )
+        account_id = int(rows[0]["id"])
+        await audit.record(
+            Action.ACCOUNT_ADDED,
+            viewer=by,
+            la_id=la_id,
+            school_id=school_id,
+            email=email,
+            role=role.value,
+            new_account=account_id,
+        )
     return account_id
 
 
 async def set_password(email: str, password: str) -> None:
     identifiers.password(password)
     email = identifiers.email(email)
-    updated = (
-        await Account.update({Account.password_hash: _hasher.hash(password)})
-        .where(Account.email == email)
-        .returning(Account.id, Account.la)
-    )
-    if not updated:
-        raise NotFound(f"no account with email {email}")
-    await audit.record("account.password_set", account_id=updated[0]["id"], la_id=updated[0]["la"])
+    async with write_transaction():
+        updated = (
+            await Account.update({Account.password_hash: _hasher.hash(password)})
+            .where(Account.email == email)
+            .returning(Account.id, Account.la)
+        )
+        if not updated:
+            raise NotFound(f"There is no account with the email address {email}.")
+        await audit.record(Action.PASSWORD_SET, account_id=updated[0]["id"], la_id=updated[0]["la"])
 
 
 async def sign_in(email: str, password: str, now: datetime | None = None) -> SignIn:
@@ -129,13 +138,19 @@ async def sign_in(email: str, password: str, now: datetime | None = None) -> Sig
     if not _password_matches(row["password_hash"] if row else _DUMMY_HASH, password) or not (
         row and row["active"]
     ):
-        await SignInFailure.insert(SignInFailure(email=email, at=now))
-        await audit.record("signin.failed", la_id=row["la"] if row else None, email=email)
+        async with write_transaction():
+            await SignInFailure.insert(SignInFailure(email=email, at=now))
+            await audit.record(Action.SIGNIN_FAILED, la_id=row["la"] if row else None, email=email)
         return SignIn(None, "That email address and password do not match an account.")
-    await SignInFailure.delete().where(SignInFailure.email == email)
-    viewer = await viewer_for_account(int(row["id"]))
-    await audit.record("signin", viewer=viewer)
+    async with write_transaction():
+        await SignInFailure.delete().where(SignInFailure.email == email)
+        viewer = await viewer_for_account(int(row["id"]))
+        await audit.record(Action.SIGNIN, viewer=viewer)
     return SignIn(viewer)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _password_matches(stored_hash: str, password: str) -> bool:
@@ -148,7 +163,7 @@ def _password_matches(stored_hash: str, password: str) -> bool:
 async def viewer_for_account(account_id: int) -> Viewer:
     row = await _viewer_query().where(Account.id == account_id).first()
     if row is None:
-        raise NotFound("no such account")
+        raise NotFound("There is no such account.")
     return _viewer(row)
 
 
@@ -226,6 +241,13 @@ async def viewer_for_session(token: str, idle: timedelta) -> Viewer | None:
 
 async def end_session(token: str) -> None:
     await WebSession.delete().where(WebSession.token_hash == _token_hash(token))
+
+
+async def sign_out(viewer: Viewer, token: str | None) -> None:
+    async with write_transaction():
+        if token:
+            await end_session(token)
+        await audit.record(Action.SIGNOUT, viewer=viewer)
 
 
 async def purge_expired(now: datetime | None = None) -> int:

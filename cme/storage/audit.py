@@ -1,4 +1,10 @@
-"""The audit trail: who changed what, when. Rows are only ever added."""
+"""The audit trail: who changed what, and who looked at which child, when. Rows are only ever
+added.
+
+A change and its audit row commit together or not at all: `record` runs only inside the use
+case's own transaction (`write_transaction()`), so a failure between the two cannot leave an
+unaudited change, and a failed audit write undoes the change.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,18 @@ import json
 from typing import Any
 
 from cme.access import Viewer
+from cme.events import Action
 from cme.storage.clock import utcnow
+from cme.storage.engine import current_engine
 from cme.storage.tables import AuditEvent
 
 
+class AuditOutsideTransaction(RuntimeError):
+    """A bug: an audit row written apart from the change it records."""
+
+
 async def record(
-    action: str,
+    action: Action,
     *,
     viewer: Viewer | None = None,
     account_id: int | None = None,
@@ -19,6 +31,10 @@ async def record(
     school_id: int | None = None,
     **detail: Any,
 ) -> None:
+    if not current_engine().transaction_exists():
+        raise AuditOutsideTransaction(
+            f"audit row {action.value!r} must be written inside the change's transaction"
+        )
     if viewer is not None:
         account_id = account_id or viewer.user_id
         la_id = la_id or viewer.la_id
@@ -29,7 +45,7 @@ async def record(
             account=account_id,
             la=la_id,
             school=school_id,
-            action=action,
+            action=action.value,
             detail=json.dumps(detail, default=str, sort_keys=True),
         )
     )

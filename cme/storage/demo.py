@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from cme import demo_data, demo_registers
+from cme.events import UploadStatus
 from cme.storage import accounts, organisations, uploads
 from cme.storage.tables import LocalAuthority
 
@@ -26,7 +27,7 @@ async def seed_demo(today: date | None = None) -> bool:
         content = demo_registers.to_csv(demo_registers.wide_rows(grid), bom=True)
         upload_id = await uploads.create_upload(school_id, f"demo-register-{urn}.csv", content)
         outcome = await uploads.run_import(upload_id)
-        if outcome["status"] != "done":
+        if outcome["status"] != UploadStatus.DONE:
             raise RuntimeError(f"the demo register did not import: {outcome['error']}")
     for account in demo_data.demo_accounts():
         await accounts.add_account(

@@ -12,8 +12,9 @@ from typing import Any
 
 from cme.access import Viewer
 from cme.attendance import Flag, PupilMarks, flags_on
+from cme.errors import NotFound
 from cme.policy import Policy
-from cme.storage.organisations import NotFound, school_visible_to
+from cme.storage.organisations import school_visible_to
 from cme.storage.policies import policy_for_la
 from cme.storage.pupils import PUPIL_DETAILS, get_pupil
 from cme.storage.tables import Pupil, PupilYear, School, SchoolYear

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from cme.access import Viewer
+from cme.events import Action
 from cme.policy import Policy
 from cme.storage import audit
+from cme.storage.engine import write_transaction
 from cme.storage.tables import LocalAuthority
 
 
@@ -18,11 +20,11 @@ async def policy_for_la(la_id: int) -> Policy:
 
 
 async def set_policy(viewer: Viewer, policy: Policy) -> None:
-    before = await policy_for_la(viewer.la_id)
-    await LocalAuthority.update({LocalAuthority.policy: policy.to_json()}).where(
-        LocalAuthority.id == viewer.la_id
-    )
-    changes = {
-        k: [v, asdict(policy)[k]] for k, v in asdict(before).items() if asdict(policy)[k] != v
-    }
-    await audit.record("policy.changed", viewer=viewer, changes=changes)
+    async with write_transaction():
+        before = await policy_for_la(viewer.la_id)
+        await LocalAuthority.update({LocalAuthority.policy: policy.to_json()}).where(
+            LocalAuthority.id == viewer.la_id
+        )
+        after = asdict(policy)
+        changes = {k: [v, after[k]] for k, v in asdict(before).items() if after[k] != v}
+        await audit.record(Action.POLICY_CHANGED, viewer=viewer, changes=changes)

@@ -1,9 +1,5 @@
-"""Pupil records, always read through `scoped`, which limits a query to what the viewer may see.
-
-A school user's query is limited to their school, an LA user's to the schools of their LA, and
-a role without access to children's records gets nothing. A record outside that scope is
-reported as not found, never as forbidden, so that ids reveal nothing.
-"""
+"""Pupil records, always read through `scoped` (`cme.storage.scope.pupils_of`): a record
+outside the viewer's scope is reported as not found, never as forbidden."""
 
 from __future__ import annotations
 
@@ -13,7 +9,8 @@ from piccolo.query import Select
 from piccolo.query.functions.aggregate import Count
 
 from cme.access import Viewer
-from cme.storage.organisations import NotFound
+from cme.errors import NotFound
+from cme.storage.scope import pupils_of
 from cme.storage.tables import Pupil
 
 Q = TypeVar("Q", bound=Select[Any])
@@ -38,12 +35,7 @@ PUPIL_COLUMNS = (
 
 
 def scoped(query: Q, viewer: Viewer) -> Q:
-    if not viewer.sees_pupils:
-        # No role-less fallthrough: an impossible condition returns nothing at all.
-        return query.where(Pupil.id == -1)
-    if viewer.school_id is not None:
-        return query.where(Pupil.school == viewer.school_id)
-    return query.where(Pupil.school.la == viewer.la_id)
+    return pupils_of(query, viewer, Pupil.school)
 
 
 async def list_pupils(viewer: Viewer, school_id: int | None = None) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from cme.events import UploadStatus
 from cme.identifiers import PUPIL_FIELD_LIMITS
 
 
@@ -131,7 +132,7 @@ class RegisterUpload(Table, tablename="register_upload"):
     uploaded_at = Timestamptz()
     filename = Varchar(length=255)
     size = Integer()
-    status = Varchar(length=20, default="queued")
+    status = Varchar(length=20, default=UploadStatus.QUEUED.value)
     progress = Integer(default=0)
     stage = Varchar(length=200)
     summary = Text()

@@ -8,11 +8,13 @@ import logging
 from typing import Any
 
 from cme.access import Viewer
+from cme.errors import NotFound
+from cme.events import Action, UploadStatus
 from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
-from cme.storage.organisations import NotFound, school_visible_to
 from cme.storage.registers import apply_register
+from cme.storage.scope import pupils_of
 from cme.storage.tables import RegisterFile, RegisterUpload
 from imports import RegisterError, parse_register
 
@@ -47,7 +49,7 @@ async def create_upload(
                 uploaded_at=utcnow(),
                 filename=filename[:255],
                 size=len(content),
-                status="queued",
+                status=UploadStatus.QUEUED.value,
                 progress=0,
                 stage="Waiting to start",
                 summary="",
@@ -56,21 +58,23 @@ async def create_upload(
         ).returning(RegisterUpload.id)
         upload_id = int(rows[0]["id"])
         await RegisterFile.insert(RegisterFile(upload=upload_id, content=content))
-    await audit.record(
-        "register.uploaded",
-        viewer=viewer,
-        school_id=school_id,
-        upload=upload_id,
-        filename=filename,
-        size=len(content),
-    )
+        await audit.record(
+            Action.REGISTER_UPLOADED,
+            viewer=viewer,
+            school_id=school_id,
+            upload=upload_id,
+            filename=filename,
+            size=len(content),
+        )
     return upload_id
 
 
-async def _progress(upload_id: int, status: str, progress: int, stage: str, **more: Any) -> None:
+async def _progress(
+    upload_id: int, status: UploadStatus, progress: int, stage: str, **more: Any
+) -> None:
     await RegisterUpload.update(
         {
-            RegisterUpload.status: status,
+            RegisterUpload.status: status.value,
             RegisterUpload.progress: progress,
             RegisterUpload.stage: stage,
             **{getattr(RegisterUpload, k): v for k, v in more.items()},
@@ -95,10 +99,10 @@ async def run_import(upload_id: int, final_try: bool = True) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound(f"no upload {upload_id}")
-    if row["status"] in ("done", "failed"):
-        return _outcome(row["status"], row["summary"], row["error"])
+    if UploadStatus(row["status"]).finished:
+        return _outcome(UploadStatus(row["status"]), row["summary"], row["error"])
     school_id = int(row["school"])
-    await _progress(upload_id, "running", 10, "Reading the file")
+    await _progress(upload_id, UploadStatus.RUNNING, 10, "Reading the file")
     try:
         file = (
             await RegisterFile.select(RegisterFile.content)
@@ -111,25 +115,53 @@ async def run_import(upload_id: int, final_try: bool = True) -> dict[str, Any]:
         )
         await _progress(
             upload_id,
-            "running",
+            UploadStatus.RUNNING,
             50,
             f"Saving {register.session_marks:,} marks for {len(register.pupils):,} pupils",
         )
-        summary = await apply_register(school_id, register)
+        async with write_transaction():
+            summary = await apply_register(school_id, register)
+            text = json.dumps(summary.as_json())
+            await _progress(
+                upload_id,
+                UploadStatus.DONE,
+                100,
+                "Imported",
+                summary=text,
+                finished_at=utcnow(),
+            )
+            await audit.record(
+                Action.REGISTER_IMPORTED,
+                school_id=school_id,
+                la_id=row["school.la"],
+                upload=upload_id,
+                pupils=summary.pupils,
+                marks_added=summary.marks_added,
+                marks_changed=summary.marks_changed,
+            )
     except RegisterError as exc:
-        await _progress(
-            upload_id, "failed", 100, "Not imported", error=exc.text, finished_at=utcnow()
-        )
-        await audit.record(
-            "register.rejected", school_id=school_id, la_id=row["school.la"], upload=upload_id
-        )
-        return _outcome("failed", "", exc.text)
+        async with write_transaction():
+            await _progress(
+                upload_id,
+                UploadStatus.FAILED,
+                100,
+                "Not imported",
+                error=exc.text,
+                finished_at=utcnow(),
+            )
+            await audit.record(
+                Action.REGISTER_REJECTED,
+                school_id=school_id,
+                la_id=row["school.la"],
+                upload=upload_id,
+            )
+        return _outcome(UploadStatus.FAILED, "", exc.text)
     except Exception:
         log.exception("import of upload %s failed", upload_id)
         if final_try:
             await _progress(
                 upload_id,
-                "failed",
+                UploadStatus.FAILED,
                 100,
                 "Not imported",
                 error="The import stopped because of an unexpected error; nothing was changed. "
@@ -137,44 +169,30 @@ async def run_import(upload_id: int, final_try: bool = True) -> dict[str, Any]:
                 finished_at=utcnow(),
             )
         raise
-    text = json.dumps(summary.as_json())
-    await _progress(upload_id, "done", 100, "Imported", summary=text, finished_at=utcnow())
-    await audit.record(
-        "register.imported",
-        school_id=school_id,
-        la_id=row["school.la"],
-        upload=upload_id,
-        pupils=summary.pupils,
-        marks_added=summary.marks_added,
-        marks_changed=summary.marks_changed,
-    )
-    return _outcome("done", text, "")
+    return _outcome(UploadStatus.DONE, text, "")
 
 
-def _outcome(status: str, summary: str, error: str) -> dict[str, Any]:
-    return {"status": status, "summary": json.loads(summary) if summary else None, "error": error}
+def _outcome(status: UploadStatus, summary: str, error: str) -> dict[str, Any]:
+    return {
+        "status": status.value,
+        "summary": json.loads(summary) if summary else None,
+        "error": error,
+    }
 
 
 async def upload_for_viewer(viewer: Viewer, upload_id: int) -> dict[str, Any]:
     query = RegisterUpload.select(*STATUS_COLUMNS).where(RegisterUpload.id == upload_id)
-    if viewer.school_id is not None:
-        query = query.where(RegisterUpload.school == viewer.school_id)
-    else:
-        query = query.where(RegisterUpload.school.la == viewer.la_id)
-    row: dict[str, Any] | None = await query.first()
-    if row is None or not viewer.sees_pupils:
+    row: dict[str, Any] | None = await pupils_of(query, viewer, RegisterUpload.school).first()
+    if row is None:
         raise NotFound("no such upload")
     row["summary"] = json.loads(row["summary"]) if row["summary"] else None
     return row
 
 
 async def recent_uploads(viewer: Viewer, school_id: int, limit: int = 20) -> list[dict[str, Any]]:
-    if not viewer.sees_pupils:
-        raise NotFound("no such school")
-    await school_visible_to(viewer, school_id)
+    query = RegisterUpload.select(*STATUS_COLUMNS).where(RegisterUpload.school == school_id)
     rows: list[dict[str, Any]] = await (
-        RegisterUpload.select(*STATUS_COLUMNS)
-        .where(RegisterUpload.school == school_id)
+        pupils_of(query, viewer, RegisterUpload.school)
         .order_by(RegisterUpload.id, ascending=False)
         .limit(limit)
     )

@@ -20,11 +20,11 @@ from litestar.template.config import TemplateConfig
 import cme.storage  # noqa: F401  (sets PICCOLO_CONF before tables load)
 import la_portal
 import school_portal
+from cme.errors import UserError
 from cme.jobs import JobQueue
 from cme.roles import Role
 from cme.settings import Settings
 from cme.storage.engine import close_engine, open_engine
-from cme.storage.organisations import NotFound
 from cme.web import pages
 from cme.web.auth import SessionAuthentication, SignInController
 
@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None, jobs: JobQueue | None = None) -
         ),
         exception_handlers={
             HTTPException: _http_error,
-            NotFound: pages.not_found,
+            UserError: pages.user_error,
             500: pages.server_error,
         },
         after_request=_security_headers,

@@ -18,7 +18,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from cme.settings import Settings
-from cme.storage import accounts, audit
+from cme.storage import accounts
 from cme.web.pages import home_for, render, viewer_of
 
 SESSION_COOKIE = "cme_session"
@@ -96,11 +96,7 @@ class SignInController(Controller):
 
     @post("/signout")
     async def signout(self, request: Request[Any, Any, Any]) -> Redirect:
-        viewer = viewer_of(request)
-        token = request.cookies.get(SESSION_COOKIE)
-        if token:
-            await accounts.end_session(token)
-        await audit.record("signout", viewer=viewer)
+        await accounts.sign_out(viewer_of(request), request.cookies.get(SESSION_COOKIE))
         response = Redirect("/signin", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
@@ -12,9 +11,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_500_INTERNAL_SERVER_ERROR
 
 from cme.access import Viewer
-from cme.storage.organisations import NotFound
-
-LONDON = ZoneInfo("Europe/London")
+from cme.errors import NotFound, UserError
+from cme.timeline import LONDON
 
 
 def viewer_of(request: Request[Any, Any, Any]) -> Viewer:
@@ -91,6 +89,13 @@ def not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
         "Not found",
         "There is no such record, or it is not one you can see.",
     )
+
+
+def user_error(request: Request[Any, Any, Any], exc: UserError) -> Response[Any]:
+    """A refusal or a bad value that reached no form able to show it beside the field."""
+    if isinstance(exc, NotFound):
+        return not_found(request, exc)
+    return _error(request, 400, "That could not be done", str(exc))
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

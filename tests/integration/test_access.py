@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from cme.errors import NotFound
 from cme.storage import pupils
 from cme.storage.accounts import viewer_for_account
-from cme.storage.organisations import NotFound
 from cme.storage.tables import Account
 from tests.integration.helpers import World, sign_in
 

@@ -97,7 +97,7 @@ def test_duplicate_la_is_refused(run) -> None:  # type: ignore[no-untyped-def]
     assert run("la", "add", "--code", "370", "--name", "A").returncode == 0
     again = run("la", "add", "--code", "370", "--name", "B")
     assert again.returncode == 1
-    assert "already exists" in again.stderr
+    assert "There is already" in again.stderr
 
 
 def test_worker_without_redis_says_what_to_set(run) -> None:  # type: ignore[no-untyped-def]

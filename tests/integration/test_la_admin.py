@@ -97,7 +97,7 @@ async def test_duplicate_email_and_short_password_are_explained(
         },
     )
     assert dup.status_code == 400
-    assert "already exists" in dup.text
+    assert "There is already" in dup.text
     short = await post_form(
         client,
         "/la/admin/users",

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from cme.demo_registers import PATTERNS, long_rows, to_csv, wide_rows
+from cme.errors import NotFound
 from cme.storage import registers as registers_module
 from cme.storage.accounts import viewer_for_account
 from cme.storage.flags import flags_for_viewer, school_flags
-from cme.storage.organisations import NotFound
 from cme.storage.tables import Account, PupilYear, RegisterUpload
 from cme.storage.uploads import create_upload, recent_uploads, run_import, upload_for_viewer
 from tests.integration.helpers import World

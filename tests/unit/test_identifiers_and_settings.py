@@ -6,6 +6,7 @@ import pytest
 from stdnum.gb import upn
 
 from cme import demo_data, identifiers
+from cme.errors import InvalidField
 from cme.settings import Settings, SettingsError
 
 
@@ -16,11 +17,11 @@ from cme.settings import Settings, SettingsError
         (identifiers.urn, "12345a", "6-digit unique reference number"),
         (identifiers.email, "not-an-email", "is not an email address"),
         (identifiers.password, "short", "at least 12 characters"),
-        (identifiers.name, "   ", "must not be empty"),
+        (identifiers.name, "   ", "Enter the name"),
     ],
 )
 def test_bad_identifiers_say_what_is_wrong(check, value, message) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidField, match=message):
         check(value)
 
 

@@ -1,0 +1,46 @@
+"""Who may see what, applied inside every query: the one place the scoping rule is written.
+
+A school user sees their own school; an LA user the schools of their LA. Children's records
+are further limited to roles that may see them (`Viewer.sees_pupils`: not LA administrators).
+Anything outside scope is simply not returned, and callers report it as not found, so ids of
+other schools' records reveal nothing.
+
+Every table that holds a school's data reaches the school through a foreign key; pass that
+column (`Pupil.school`, `RegisterUpload.school`, `School.id` for the school table itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from piccolo.columns import Column, ForeignKey
+from piccolo.query import Select
+
+from cme.access import Viewer
+from cme.storage.tables import School
+
+Q = TypeVar("Q", bound=Select[Any])
+
+
+def _la_of(school: Column) -> Column:
+    # School.id has no `.la`; its own row carries the LA.
+    if school is School._meta.primary_key:
+        return School.la
+    assert isinstance(school, ForeignKey)
+    la: Column = school.la
+    return la
+
+
+def schools_of(query: Q, viewer: Viewer, school: Column) -> Q:
+    """Rows of the schools the viewer works in or for: administration, not children."""
+    if viewer.school_id is not None:
+        return query.where(school == viewer.school_id)
+    return query.where(_la_of(school) == viewer.la_id)
+
+
+def pupils_of(query: Q, viewer: Viewer, school: Column) -> Q:
+    """Rows about children, for viewers whose role may see children's records at all."""
+    if not viewer.sees_pupils:
+        # No role-less fallthrough: an impossible condition returns nothing at all.
+        return query.where(school == -1)
+    return schools_of(query, viewer, school)
