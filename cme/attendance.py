@@ -30,13 +30,17 @@ from cme.timeline import Session, academic_year, position, year_start
 
 
 class FlagKind(StrEnum):
-    TWENTY_DAY_RUN = "twenty_day_run"
-    CONTINUOUS_ABSENCE_10 = "continuous_absence_10"
+    """What a flag is about. Values are the fixed `cme flags --json` contract (some carry the
+    default threshold in their name); members are named by meaning, because an LA may change
+    every threshold but the removal rule's."""
+
+    REMOVAL_MAY_BE_CONSIDERED = "twenty_day_run"
+    CONTINUOUS_ABSENCE = "continuous_absence_10"
     PART_DAY_MISSING = "part_day_missing"
     UNEXPLAINED_ABSENCE = "unexplained_absence"
     MISSING_MARK = "missing_mark"
     OVERDUE_N = "overdue_n"
-    SICKNESS_15 = "sickness_15"
+    LONG_ILLNESS = "sickness_15"
 
     @property
     def urgency(self) -> int:
@@ -44,27 +48,36 @@ class FlagKind(StrEnum):
         return list(FlagKind).index(self)
 
     @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    FlagKind.TWENTY_DAY_RUN: "20-day run: removal may be considered",
-    FlagKind.CONTINUOUS_ABSENCE_10: "Continuous unauthorised absence",
-    FlagKind.PART_DAY_MISSING: "Missing for part of the day",
-    FlagKind.UNEXPLAINED_ABSENCE: "Unexplained absence",
-    FlagKind.MISSING_MARK: "Missing mark",
-    FlagKind.OVERDUE_N: "N code overdue",
-    FlagKind.SICKNESS_15: "Illness: LA sickness return",
-}
+    def counts_sessions(self) -> bool:
+        """True if `Flag.count` is of sessions (AM/PM) on the day, else of school days."""
+        return self in (FlagKind.PART_DAY_MISSING, FlagKind.MISSING_MARK)
 
 
 @dataclass(frozen=True)
 class Flag:
+    """Facts only; wording is the presentation's (`cme.web.flag_words`, the templates).
+
+    `count` and `since` are the flag's own: the unexplained school days and the first of
+    them; the G/N/O run and its first day (continuous absence, removal); the days still
+    coded N past the deadline and the oldest; the school days of illness this academic
+    year (halves for half days) and the first; the sessions (`sessions`) of a missing mark
+    or a part-day absence, since the day itself.
+
+    `run_school_days` and `run_since` are the continuous absence run ending on the day,
+    whatever the flag (0 and None when the pupil was not absent all day): the `cme flags`
+    contract's `run_school_days` and `since`.
+    """
+
     kind: FlagKind
-    run_school_days: int
+    count: float
     since: date | None
-    detail: str
+    run_school_days: int
+    run_since: date | None
+    sessions: tuple[Session, ...] = ()
+
+    @property
+    def day_one(self) -> bool:
+        return self.kind is FlagKind.UNEXPLAINED_ABSENCE and self.count == 1
 
 
 _FIRST_REAL = re.compile(f"[^{re.escape(NO_DATA + MISSING + CLOSED)}Z]")
@@ -156,15 +169,17 @@ def overdue_n(
     return days
 
 
-def unexplained_days(marks: PupilMarks, school_days: Sequence[date], on: date) -> int:
-    """School days touched by the unbroken run of N/O sessions that includes `on`'s latest
-    N or O. Any session the pupil was marked for otherwise (present, late, ill...) ends it,
-    so a child seen in school this morning starts again at day one; `#` and missing marks
-    are passed over."""
+def unexplained_days(
+    marks: PupilMarks, school_days: Sequence[date], on: date
+) -> tuple[int, date | None]:
+    """(count, first day) of the school days touched by the unbroken run of N/O sessions that
+    includes `on`'s latest N or O. Any session the pupil was marked for otherwise (present,
+    late, ill, G...) ends it, so a child seen in school this morning starts again at day one;
+    `#` and missing marks are passed over."""
     i = bisect.bisect_left(school_days, on)
     if i == len(school_days) or school_days[i] != on:
-        return 0
-    days = 0
+        return 0, None
+    days, first = 0, None
     started = False
     while i >= 0:
         am, pm = marks.day(school_days[i])
@@ -175,10 +190,18 @@ def unexplained_days(marks: PupilMarks, school_days: Sequence[date], on: date) -
             elif symbol in NEUTRAL:
                 continue
             elif started:
-                return days + touched
-        days += touched
+                return (days + 1, school_days[i]) if touched else (days, first)
+        if touched:
+            days, first = days + 1, school_days[i]
         i -= 1
-    return days
+    return days, first
+
+
+def first_illness(marks: PupilMarks, on: date) -> date | None:
+    """The first day coded I in `on`'s academic year, up to `on`."""
+    year = academic_year(on)
+    at = marks.by_year.get(year, "").find(ILLNESS, 0, position(on, Session.PM) + 1)
+    return None if at == -1 else year_start(year) + timedelta(days=at // 2)
 
 
 def flags_on(
@@ -192,73 +215,38 @@ def flags_on(
     if i == len(school_days) or school_days[i] != on:
         return []
     am, pm = marks.day(on)
-    run, since = continuous_absence_run(marks, school_days, on)
+    run, run_since = continuous_absence_run(marks, school_days, on)
     flags: list[Flag] = []
 
-    def flag(kind: FlagKind, detail: str) -> None:
-        flags.append(Flag(kind, run, since, detail))
+    def flag(
+        kind: FlagKind, count: float, since: date | None, sessions: tuple[Session, ...] = ()
+    ) -> None:
+        flags.append(Flag(kind, count, since, run, run_since, sessions))
 
-    since_text = f"{since:%d/%m/%Y}" if since else ""
     if run >= policy.removal_run_school_days:
-        flag(
-            FlagKind.TWENTY_DAY_RUN,
-            f"Absent {run} school days in a row (G/N/O) since {since_text}. Removal from roll "
-            "(reg 9(1)(i)) only once the school and the LA have jointly made reasonable "
-            "enquiries and failed to find the child.",
-        )
+        flag(FlagKind.REMOVAL_MAY_BE_CONSIDERED, run, run_since)
     if run >= policy.continuous_absence_school_days:
-        flag(
-            FlagKind.CONTINUOUS_ABSENCE_10,
-            f"Absent {run} school days in a row (G/N/O) since {since_text}: refer to the LA "
-            "CME officer.",
-        )
-    unexplained = [s for s, m in ((Session.AM, am), (Session.PM, pm)) if m in UNEXPLAINED_SYMBOLS]
+        flag(FlagKind.CONTINUOUS_ABSENCE, run, run_since)
+    unexplained = tuple(
+        s for s, m in ((Session.AM, am), (Session.PM, pm)) if m in UNEXPLAINED_SYMBOLS
+    )
     if unexplained and (am in ARRIVED_SYMBOLS or pm in ARRIVED_SYMBOLS):
-        flag(
-            FlagKind.PART_DAY_MISSING,
-            f"In school for one session but unexplained for the {unexplained[0]}: missing for "
-            "part of the school day. DSL to assess today.",
-        )
+        flag(FlagKind.PART_DAY_MISSING, len(unexplained), on, unexplained)
     if unexplained:
-        days = unexplained_days(marks, school_days, on)
-        if days == 1:
-            text = (
-                "Day one: contact parents or carers today. If that fails or raises concern, the "
-                "DSL assesses vulnerability today."
-            )
-        elif days > policy.la_contact_school_days:
-            text = (
-                f"Unexplained for {days} school days: not resolved within "
-                f"{policy.la_contact_school_days}, so hand the case to the LA CME officer with "
-                "the enquiries made so far."
-            )
-        else:
-            text = (
-                f"Unexplained for {days} school days: record each enquiry (date, who, method, "
-                "outcome)."
-            )
-        flag(FlagKind.UNEXPLAINED_ABSENCE, text)
-    missing = [s for s, m in ((Session.AM, am), (Session.PM, pm)) if m == MISSING]
+        flag(FlagKind.UNEXPLAINED_ABSENCE, *unexplained_days(marks, school_days, on))
+    missing = tuple(s for s, m in ((Session.AM, am), (Session.PM, pm)) if m == MISSING)
     if missing:
         first = marks.first_real_mark()
         if first is not None and first <= on:
-            flag(
-                FlagKind.MISSING_MARK,
-                f"No mark for {' and '.join(missing)}: complete the register (an empty mark is "
-                "never counted as present or absent).",
-            )
+            flag(FlagKind.MISSING_MARK, len(missing), on, missing)
     late = overdue_n(marks, school_days, on, policy.n_code_deadline_school_days)
     if late:
-        flag(
-            FlagKind.OVERDUE_N,
-            f"{len(late)} day(s) still coded N more than {policy.n_code_deadline_school_days} "
-            f"school days later (oldest {late[0]:%d/%m/%Y}): replace N with the real code.",
-        )
+        flag(FlagKind.OVERDUE_N, len(late), late[0])
     sick = illness_days(marks, on)
     if sick >= policy.sickness_school_days:
         flag(
-            FlagKind.SICKNESS_15,
-            f"{sick:g} school days of illness this academic year: include in the LA sickness "
-            "return and consider s19 provision.",
+            FlagKind.LONG_ILLNESS,
+            int(sick) if sick.is_integer() else sick,
+            first_illness(marks, on),
         )
     return sorted(flags, key=lambda f: f.kind.urgency)

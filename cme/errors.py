@@ -48,3 +48,8 @@ class Refused(UserError):
 
     def __str__(self) -> str:
         return " ".join([self.message, *self.reasons])
+
+
+class Unavailable(UserError):
+    """A service the tracker needs (the database, Redis) cannot be reached or is not ready.
+    The message is for whoever runs the tracker: it names the setting and the address."""

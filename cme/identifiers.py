@@ -40,8 +40,10 @@ def urn(value: str) -> str:
 
 def email(value: str) -> str:
     value = value.strip().lower()
+    if not value:
+        raise InvalidField("Email address", "Enter the email address.")
     if not _EMAIL.fullmatch(value) or len(value) > 254:
-        raise InvalidField("Email address", f"{value!r} is not an email address.")
+        raise InvalidField("Email address", f'"{value}" is not an email address.')
     return value
 
 

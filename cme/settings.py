@@ -24,7 +24,6 @@ class Settings:
     secure_cookies: bool
     max_upload_bytes: int
     session_idle_minutes: int
-    upload_dir: Path
 
     @property
     def uses_redis(self) -> bool:
@@ -43,7 +42,6 @@ class Settings:
             * 1024
             * 1024,
             session_idle_minutes=_positive_int(env, "CME_SESSION_IDLE_MINUTES", 60),
-            upload_dir=Path(env.get("CME_UPLOAD_DIR") or ".cme-uploads"),
         )
 
 
@@ -58,6 +56,15 @@ def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
     return url
 
 
+def describe_url(url: str) -> str:
+    """A database or Redis URL fit for messages and logs: any password replaced by ***."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
+
+
 def sqlite_path(url: str) -> str:
     """`sqlite:///cme.sqlite` is relative to the working directory, `sqlite:////x` absolute."""
     return url.removeprefix("sqlite:///")
@@ -67,12 +74,17 @@ def _local_secret(database_url: str) -> str:
     # The embedded default keeps its secret beside the database so that restarts keep
     # sessions and CSRF cookies valid; production sets CME_SECRET_KEY for every process.
     if database_url.startswith("sqlite:///"):
-        where = Path(sqlite_path(database_url)).resolve().parent / ".cme-secret"
+        database = Path(sqlite_path(database_url))
+        where = database.resolve().parent / ".cme-secret"
     else:
-        where = Path(".cme-secret")
+        database, where = None, Path(".cme-secret")
     if where.exists():
         return where.read_text().strip()
     value = secrets.token_urlsafe(32)
+    if database is not None and not database.exists():
+        # No database yet, so nothing to serve: a command about to fail for that reason
+        # leaves no file behind.
+        return value
     where.write_text(value)
     where.chmod(0o600)
     return value

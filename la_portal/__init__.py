@@ -1,7 +1,9 @@
 """Pages for local authority staff: CME officers and LA administrators."""
 
 from la_portal.admin import AdminController
+from la_portal.audit import AuditController
 from la_portal.controllers import LAController
 from la_portal.policy import PolicyController
+from la_portal.users import UsersController
 
-CONTROLLERS = [LAController, AdminController, PolicyController]
+CONTROLLERS = [LAController, AdminController, PolicyController, UsersController, AuditController]

@@ -1,18 +1,28 @@
-"""LA administration: schools, accounts and the audit trail of the administrator's LA."""
+"""LA administration: the schools of the administrator's LA (accounts: `la_portal.users`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromQuery
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from cme.errors import UserError
-from cme.roles import Role
-from cme.storage import accounts, audit, organisations
+from cme.storage import organisations
 from cme.web.guards import requires_la_admin
-from cme.web.pages import render, viewer_of
+from cme.web.pages import field_errors, render, viewer_of
+
+
+@dataclass
+class SchoolForm:
+    urn: str = ""
+    name: str = ""
+
+
+SCHOOL_FIELDS = {"URN": "urn", "school name": "name"}
 
 
 class AdminController(Controller):
@@ -23,7 +33,8 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], status: int = 200, **context: Any
     ) -> Template:
         schools = await organisations.schools_visible_to(viewer_of(request))
-        context.setdefault("form", {})
+        context.setdefault("form", SchoolForm())
+        context.setdefault("errors", {})
         return render(request, "la/schools.html", status_code=status, schools=schools, **context)
 
     @get("/schools")
@@ -33,57 +44,15 @@ class AdminController(Controller):
         return await self._schools_page(request, added=added)
 
     @post("/schools")
-    async def add_school(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def add_school(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[SchoolForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
         viewer = viewer_of(request)
-        form = {k: str(v) for k, v in (await request.form()).items()}
         try:
-            await organisations.add_school(
-                form.get("urn", ""), form.get("name", ""), viewer.la_code, by=viewer
-            )
+            await organisations.add_school(data.urn, data.name, viewer.la_code, by=viewer)
         except UserError as exc:
-            return await self._schools_page(request, 400, error=str(exc), form=form)
-        return Redirect(f"/la/admin/schools?added={form['urn'].strip()}", status_code=303)
-
-    async def _users_page(
-        self, request: Request[Any, Any, Any], status: int = 200, **context: Any
-    ) -> Template:
-        viewer = viewer_of(request)
-        context.setdefault("form", {})
-        return render(
-            request,
-            "la/users.html",
-            status_code=status,
-            users=await accounts.accounts_in_la(viewer),
-            schools=await organisations.schools_visible_to(viewer),
-            roles=list(Role),
-            **context,
-        )
-
-    @get("/users")
-    async def users(self, request: Request[Any, Any, Any], added: FromQuery[str] = "") -> Template:
-        return await self._users_page(request, added=added)
-
-    @post("/users")
-    async def add_user(self, request: Request[Any, Any, Any]) -> Template | Redirect:
-        viewer = viewer_of(request)
-        form = {k: str(v) for k, v in (await request.form()).items()}
-        role = form.get("role", "")
-        try:
-            works_in_school = Role(role).works_in_school if role in set(Role) else False
-            await accounts.add_account(
-                email=form.get("email", ""),
-                display_name=form.get("display_name", ""),
-                password=form.get("password", ""),
-                role=role,
-                school_urn=form.get("school_urn") if works_in_school else None,
-                la_code=None if works_in_school else viewer.la_code,
-                by=viewer,
-            )
-        except UserError as exc:
-            form.pop("password", None)
-            return await self._users_page(request, 400, error=str(exc), form=form)
-        return Redirect(f"/la/admin/users?added={form['email'].strip().lower()}", status_code=303)
-
-    @get("/audit")
-    async def audit_trail(self, request: Request[Any, Any, Any]) -> Template:
-        return render(request, "la/audit.html", events=await audit.recent(viewer_of(request).la_id))
+            errors = field_errors(exc, SCHOOL_FIELDS)
+            return await self._schools_page(request, 400, errors=errors, form=data)
+        return Redirect(f"/la/admin/schools?added={data.urn.strip()}", status_code=303)

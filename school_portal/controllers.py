@@ -1,34 +1,58 @@
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from cme.access import Viewer
 from cme.attendance import FlagKind
+from cme.errors import NotFound
 from cme.storage import pupils
-from cme.storage.flags import PupilFlag, flags_for_viewer
+from cme.storage.flags import current_flags, flags_download, flags_for_viewer, pupils_download
+from cme.web import flag_words
 from cme.web.guards import requires_school_staff
 from cme.web.pages import render, viewer_of
-from cme.web.pupil_page import pupil_page
-from school_portal.export import flags_workbook
+from cme.web.pupil_page import parse_day, pupil_page, with_query
+from school_portal.export import XLSX, flags_workbook, pupils_workbook
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _school_of(viewer: Viewer) -> int:
+    # The guard admits school staff only; this keeps the rule true under `python -O` too.
+    if viewer.school_id is None:
+        raise NotFound("no such school")
+    return viewer.school_id
 
 
-def group_by_pupil(flags: list[PupilFlag]) -> list[list[PupilFlag]]:
-    """One entry per pupil, in the order of each pupil's most urgent flag."""
-    groups: dict[int, list[PupilFlag]] = {}
-    for f in flags:
-        groups.setdefault(f.pupil_id, []).append(f)
-    return list(groups.values())
+@dataclass(frozen=True)
+class TodayFilters:
+    """The Today page's choices, as the address gives them; anything unknown means "all"."""
+
+    on: str
+    flag: FlagKind | None
+    year: str
+
+    @classmethod
+    def parse(cls, on: str | None, flag: str | None, year: str | None) -> TodayFilters:
+        kind = next((k for k in FlagKind if k.value == flag), None)
+        return cls(on or "", kind, (year or "").strip())
+
+    def query(self, on: str | None = None) -> dict[str, str | None]:
+        return {
+            "on": on if on is not None else self.on,
+            "flag": self.flag.value if self.flag else None,
+            "year": self.year,
+        }
+
+
+def _download(content: bytes, name: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 class SchoolController(Controller):
@@ -48,47 +72,84 @@ class SchoolController(Controller):
         year: FromQuery[str | None] = None,
     ) -> Template:
         viewer = viewer_of(request)
-        assert viewer.school_id is not None
-        chosen = _day(on)
-        report = await flags_for_viewer(viewer, viewer.school_id, chosen)
-        shown = [
-            f
-            for f in report.flags
-            if (not flag or f.flag.kind.value == flag) and (not year or f.year_group == year)
-        ]
-        years = sorted({f.year_group for f in report.flags}, key=lambda y: (len(y), y))
+        chosen = TodayFilters.parse(on, flag, year)
+        report = await flags_for_viewer(viewer, _school_of(viewer), parse_day(on))
+        shown = report.only(chosen.flag, chosen.year or None)
+        day = report.on.isoformat() if report.on else ""
+        here = with_query("/school/today", **chosen.query(day))
+        before = [d for d in report.school_days if report.on and d < report.on]
+        after = [d for d in report.school_days if report.on and d > report.on]
+        step = {
+            "previous": with_query("/school/today", **chosen.query(before[-1].isoformat()))
+            if before
+            else None,
+            "next": with_query("/school/today", **chosen.query(after[0].isoformat()))
+            if after
+            else None,
+        }
         return render(
             request,
             "school/today.html",
             report=report,
-            groups=group_by_pupil(shown),
+            groups=shown.by_child(),
             kinds=list(FlagKind),
-            years=years,
-            chosen_flag=flag or "",
-            chosen_year=year or "",
-            bad_date=bool(on) and chosen is None,
+            years=report.year_groups,
+            chosen=chosen,
+            here=here,
+            step=step,
+            download=with_query("/school/today.xlsx", **chosen.query(day)),
+            latest=report.school_days[-1] if report.school_days else None,
+            bad_date=bool(on) and parse_day(on) is None,
             requested=on or "",
+            policy=report.policy,
+            words=flag_words,
         )
 
     @get("/today.xlsx")
     async def today_xlsx(
-        self, request: Request[Any, Any, Any], on: FromQuery[str | None] = None
+        self,
+        request: Request[Any, Any, Any],
+        on: FromQuery[str | None] = None,
+        flag: FromQuery[str | None] = None,
+        year: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         viewer = viewer_of(request)
-        assert viewer.school_id is not None
-        report = await flags_for_viewer(viewer, viewer.school_id, _day(on))
-        content = flags_workbook(viewer.school_name or "", report)
-        name = f"flags-{viewer.school_urn}-{report.on or 'none'}.xlsx"
-        return Response(
-            content,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        chosen = TodayFilters.parse(on, flag, year)
+        report = await flags_download(
+            viewer, _school_of(viewer), parse_day(on), chosen.flag, chosen.year or None
         )
+        content = flags_workbook(viewer.school_name or "", report, chosen.flag, chosen.year)
+        return _download(content, f"flags-{viewer.school_urn}-{report.on or 'none'}.xlsx")
 
     @get("/pupils")
-    async def pupil_list(self, request: Request[Any, Any, Any]) -> Template:
+    async def pupil_list(
+        self, request: Request[Any, Any, Any], q: FromQuery[str | None] = None
+    ) -> Template:
         viewer = viewer_of(request)
-        return render(request, "school/pupils.html", pupils=await pupils.list_pupils(viewer))
+        school_id = _school_of(viewer)
+        search = (q or "").strip()
+        found = await pupils.list_pupils(viewer, school_id, search=search)
+        return render(
+            request,
+            "school/pupils.html",
+            pupils=found,
+            flags=await current_flags(viewer, school_id),
+            search=search,
+            here=with_query("/school/pupils", q=search),
+            download=with_query("/school/pupils.xlsx", q=search),
+            words=flag_words,
+        )
+
+    @get("/pupils.xlsx")
+    async def pupil_list_xlsx(
+        self, request: Request[Any, Any, Any], q: FromQuery[str | None] = None
+    ) -> Response[bytes]:
+        viewer = viewer_of(request)
+        school_id = _school_of(viewer)
+        search = (q or "").strip()
+        found, flags = await pupils_download(viewer, school_id, search)
+        content = pupils_workbook(viewer.school_name or "", found, flags, search)
+        return _download(content, f"pupils-{viewer.school_urn}.xlsx")
 
     @get("/pupils/{pupil_id:int}")
     async def pupil(
@@ -97,4 +158,6 @@ class SchoolController(Controller):
         pupil_id: FromPath[int],
         on: FromQuery[str | None] = None,
     ) -> Template:
-        return await pupil_page(request, pupil_id, back="/school/today", on=_day(on))
+        return await pupil_page(
+            request, pupil_id, back=with_query("/school/today", on=on), on=on, portal="/school/"
+        )

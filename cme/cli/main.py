@@ -1,6 +1,7 @@
 """The `cme` command. Every command reads the database from CME_DATABASE_URL.
 
 Errors print one line to stderr and exit 1; usage mistakes exit 2 (argparse's convention).
+A bug (any other exception) is said to be one, in one line; CME_DEBUG=1 shows its traceback.
 """
 
 from __future__ import annotations
@@ -8,33 +9,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import cme.storage  # noqa: F401  (sets PICCOLO_CONF before tables load)
+from cme.cli.common import CommandError, _with_db
+from cme.cli.services import cmd_serve, cmd_worker
 from cme.roles import Role
 from cme.settings import Settings, SettingsError
-
-
-class CommandError(Exception):
-    pass
 
 
 def _fail(message: str) -> NoReturn:
     print(f"cme: error: {message}", file=sys.stderr)
     raise SystemExit(1)
-
-
-async def _with_db(work: Callable[[], Awaitable[Any]]) -> Any:
-    from cme.storage.engine import close_engine, open_engine
-
-    opened = await open_engine()
-    try:
-        return await work()
-    finally:
-        if opened:
-            await close_engine()
 
 
 def _read_password() -> str:
@@ -46,41 +35,10 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def cmd_serve(args: argparse.Namespace) -> None:
-    import uvicorn
-
-    settings = Settings.from_env()
-    jobs = "arq on Redis" if settings.uses_redis else "in-process"
-    print(f"CME tracker on http://{args.host}:{args.port}/ (jobs: {jobs})", flush=True)
-    uvicorn.run(
-        "cme.web.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        proxy_headers=True,
-    )
-
-
-def cmd_worker(args: argparse.Namespace) -> None:
-    from arq.worker import run_worker
-
-    from cme.jobs.worker import worker_settings
-
-    settings = Settings.from_env()
-    if not settings.redis_url:
-        raise CommandError(
-            "`cme worker` runs jobs from Redis: set CME_REDIS_URL=redis://HOST:6379/0 "
-            "(without it, `cme serve` runs jobs in-process)"
-        )
-    run_worker(worker_settings(settings.redis_url))
-
-
 def cmd_migrate(args: argparse.Namespace) -> None:
     from cme.storage.engine import migrate
 
-    asyncio.run(_with_db(lambda: migrate(quiet=False)))
+    asyncio.run(_with_db(lambda: migrate(quiet=False), may_create=True))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -92,7 +50,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
         await migrate()
         return await seed_demo()
 
-    seeded = asyncio.run(_with_db(run))
+    seeded = asyncio.run(_with_db(run, may_create=True))
     print("Demo data loaded." if seeded else "Demo data was already loaded; nothing changed.")
     print(f"Demo sign-ins (password for all: {demo_data.DEMO_PASSWORD}):")
     for account in demo_data.demo_accounts():
@@ -132,13 +90,21 @@ def cmd_user_add(args: argparse.Namespace) -> None:
     print(f"Added {args.role} {args.email.strip().lower()}")
 
 
+def cmd_user_reset_link(args: argparse.Namespace) -> None:
+    from cme.storage.passwords import issue_for_email
+    from cme.timeline import LONDON
+
+    issued = asyncio.run(_with_db(lambda: issue_for_email(args.email)))
+    until = issued.expires_at.astimezone(LONDON).strftime("%d %b %Y %H:%M")
+    print(f"One-time password link for {issued.email} (works once, until {until} UK time):")
+    print(f"{args.base_url.rstrip('/')}/password/{issued.token}")
+
+
 def cmd_import_register(args: argparse.Namespace) -> None:
     import json
     from pathlib import Path
 
-    from cme.events import UploadStatus
-    from cme.storage.organisations import school_for_urn
-    from cme.storage.uploads import create_upload, run_import
+    from imports.ahead import parse_ahead
 
     path = Path(args.file)
     if not path.is_file():
@@ -151,6 +117,13 @@ def cmd_import_register(args: argparse.Namespace) -> None:
         )
 
     content = path.read_bytes()
+    # Parsed in a child process while this one loads the database layer (a third of a
+    # second) and stores the upload; the import then uses the child's result.
+    parse_ahead(content, path.name, limit)
+
+    from cme.events import UploadStatus
+    from cme.storage.organisations import school_for_urn
+    from cme.storage.uploads import create_upload, run_import
 
     async def run() -> dict[str, Any]:
         school = await school_for_urn(args.school)
@@ -180,6 +153,7 @@ def cmd_flags(args: argparse.Namespace) -> None:
 
     from cme.storage.flags import school_flags
     from cme.storage.organisations import school_for_urn
+    from cme.web import flag_words
 
     try:
         on = date.fromisoformat(args.on) if args.on else None
@@ -191,15 +165,21 @@ def cmd_flags(args: argparse.Namespace) -> None:
         return await school_flags(int(school["id"]), on)
 
     report = asyncio.run(_with_db(run))
+    # run_school_days/since: the continuous absence run ending that day, whatever the flag
+    # (the fixed contract); count/count_since/sessions: the flag's own facts.
     flags = [
         {
             "upn": f.upn,
             "flag": f.flag.kind.value,
             "run_school_days": f.flag.run_school_days,
-            "since": f.flag.since.isoformat() if f.flag.since else None,
+            "since": f.flag.run_since.isoformat() if f.flag.run_since else None,
+            "count": f.flag.count,
+            "count_of": "sessions" if f.flag.kind.counts_sessions else "school_days",
+            "count_since": f.flag.since.isoformat() if f.flag.since else None,
+            "sessions": [s.value for s in f.flag.sessions],
             "name": f"{f.forename} {f.surname}",
             "year_group": f.year_group,
-            "detail": f.flag.detail,
+            "detail": flag_words.detail(f.flag, report.policy),
         }
         for f in report.flags
     ]
@@ -274,6 +254,16 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--la", help="LA code (cme_officer, la_admin)")
     user_add.add_argument("--name", help="the person's name as shown in the app")
     user_add.set_defaults(run=cmd_user_add)
+    reset = user.add_parser(
+        "reset-link",
+        help="print a one-time link with which the person chooses a new password "
+        "(e.g. for an LA whose only administrator has lost theirs)",
+    )
+    reset.add_argument("--email", required=True)
+    reset.add_argument(
+        "--base-url", default="http://127.0.0.1:8000", help="the tracker's address, for the link"
+    )
+    reset.set_defaults(run=cmd_user_reset_link)
 
     imp = sub.add_parser("import-register", help="import a register export (.xlsx or .csv)")
     imp.add_argument("file")
@@ -302,6 +292,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(f"cannot reach the database or a file: {exc}")
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    except Exception as exc:
+        if os.environ.get("CME_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        _fail(
+            f"internal error, a bug in the tracker rather than anything you did "
+            f"({type(exc).__name__}: {first}); CME_DEBUG=1 shows the traceback"
+        )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from cme.jobs import DailyJob, Job
+from cme.jobs import DailyJob, Job, run_logged
 from cme.timeline import LONDON
 
 log = logging.getLogger(__name__)
@@ -22,25 +22,42 @@ class InProcessQueue:
         jobs: Mapping[str, Job],
         daily: Sequence[DailyJob] = (),
         ctx: dict[str, Any] | None = None,
+        at_start: Sequence[str] = (),
+        sweep_seconds: float = 60,
     ) -> None:
         self.jobs = jobs
         self.daily = daily
         self.ctx = ctx if ctx is not None else {}
-        # Ids are remembered for the life of the process, as arq remembers a finished
-        # job's id while it keeps the result.
+        # Jobs queued when the queue starts and every `sweep_seconds` after, as `cme worker`
+        # runs them: work a previous process left unfinished (its tasks died with it) is
+        # picked up again, also once a crashed process's import has gone quiet long enough
+        # to be known dead, which a restart within seconds is too soon to tell.
+        self.at_start = at_start
+        self.sweep_seconds = sweep_seconds
+        # A job id refuses a second job while its first is queued or running; the jobs are
+        # idempotent, so a finished one's id may run again (a later sweep needs that).
         self._tasks: dict[str, asyncio.Task[Any]] = {}
         self._scheduler: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if self.daily and self._scheduler is None:
             self._scheduler = asyncio.create_task(self._schedule())
+        for name in self.at_start:
+            await self.enqueue(name, job_id=name)
+        if self.at_start and self._sweeper is None:
+            self._sweeper = asyncio.create_task(self._sweep())
+
+    async def ping(self) -> None:
+        """Always reachable: the queue is this process."""
 
     async def close(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._scheduler
-            self._scheduler = None
+        for task in (self._scheduler, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._scheduler = self._sweeper = None
         await self.drain()
 
     async def enqueue(self, name: str, *, job_id: str | None = None, **kwargs: Any) -> bool:
@@ -48,7 +65,7 @@ class InProcessQueue:
         if job is None:
             raise KeyError(f"no job called {name!r}")
         job_id = job_id or uuid.uuid4().hex
-        if job_id in self._tasks:
+        if job_id in self._tasks and not self._tasks[job_id].done():
             return False
         self._tasks[job_id] = asyncio.create_task(self._run(job, job_id, kwargs))
         return True
@@ -61,15 +78,20 @@ class InProcessQueue:
     async def _run(self, job: Job, job_id: str, kwargs: dict[str, Any]) -> Any:
         for attempt in range(1, job.max_tries + 1):
             ctx = {**self.ctx, "job_id": job_id, "job_try": attempt, "queue": self}
+            call = asyncio.wait_for(job.function(ctx, **kwargs), job.timeout_seconds)
             try:
-                return await asyncio.wait_for(job.function(ctx, **kwargs), job.timeout_seconds)
+                return await run_logged(job, job_id, attempt, call)
             except Exception:
                 if attempt == job.max_tries:
-                    log.exception("job %s (%s) failed after %d tries", job.name, job_id, attempt)
                     raise
-                log.warning("job %s (%s) failed, try %d; retrying", job.name, job_id, attempt)
                 await asyncio.sleep(job.retry_delay_seconds * attempt)
         return None
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(self.sweep_seconds)
+            for name in self.at_start:
+                await self.enqueue(name, job_id=name)
 
     async def _schedule(self) -> None:
         while True:

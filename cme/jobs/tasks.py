@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from cme.jobs import DailyJob, Job, by_name
+from cme.jobs import DailyJob, Job, JobQueue, by_name
 from cme.jobs.ledger import once_a_day
 from cme.storage import accounts, uploads
 from cme.timeline import LONDON
@@ -20,14 +20,35 @@ async def housekeeping(ctx: dict[str, Any]) -> dict[str, Any]:
 
 async def import_register(ctx: dict[str, Any], *, upload_id: int) -> dict[str, Any]:
     """Import an uploaded register; the upload row records progress and the outcome."""
-    final_try = ctx.get("job_try", 1) >= IMPORT_TRIES
-    return await uploads.run_import(upload_id, final_try=final_try)
+    job_try = int(ctx.get("job_try", 1))
+    return await uploads.run_import(
+        upload_id, final_try=job_try >= IMPORT_TRIES, takeover=job_try > 1
+    )
+
+
+async def queue_unfinished_imports(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Queue the import of every upload not yet imported: one whose job was never queued
+    (Redis was down when it was uploaded) or was lost (Redis restarted empty, the app process
+    running it in-process stopped). Job ids make this a no-op for imports already queued."""
+    queue: JobQueue = ctx["queue"]
+    waiting = await uploads.unfinished_upload_ids()
+    queued = [upload_id for upload_id in waiting if await enqueue_import(queue, upload_id)]
+    return {"status": "done", "unfinished": len(waiting), "queued": len(queued)}
+
+
+async def enqueue_import(queue: JobQueue, upload_id: int) -> bool:
+    """Queue an upload's import under the one job id every caller uses, so that the upload
+    form, a retry and the sweep never run it twice at once."""
+    return await queue.enqueue("import_register", job_id=f"import:{upload_id}", upload_id=upload_id)
 
 
 IMPORT_TRIES = 3
 
 JOBS = by_name(
     Job("housekeeping", housekeeping),
-    Job("import_register", import_register, max_tries=IMPORT_TRIES, timeout_seconds=600),
+    Job("import_register", import_register, max_tries=IMPORT_TRIES),
+    Job("queue_unfinished_imports", queue_unfinished_imports, max_tries=1),
 )
 DAILY = (DailyJob("housekeeping", hour=2, minute=15),)
+# Run when a runner starts and (by `cme worker`) every minute after.
+SWEEPS = ("queue_unfinished_imports",)

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from cme import identifiers
 from cme.access import Viewer
-from cme.errors import Conflict, InvalidField, NotFound
+from cme.errors import InvalidField, NotFound
 from cme.events import Action
 from cme.roles import Role, parse_role
 from cme.signin import locked_until, minutes_left
@@ -21,7 +21,7 @@ from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
 from cme.storage.organisations import la_id_for_code, school_for_urn
-from cme.storage.tables import Account, SignInFailure, WebSession
+from cme.storage.tables import Account, PasswordReset, SignInFailure, WebSession
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so that a wrong address takes as long to
@@ -38,66 +38,114 @@ class SignIn:
 async def add_account(
     *,
     email: str,
-    password: str,
+    password: str | None,
     role: str | Role,
     display_name: str = "",
     school_urn: str | None = None,
     la_code: str | None = None,
     by: Viewer | None = None,
 ) -> int:
-    """Create an account. School roles need a school (its LA is implied); LA roles an LA."""
+    """Create an account. School roles need a school (its LA is implied); LA roles an LA.
+
+    With no password (an administrator adding someone), the account cannot be signed in to
+    until its owner chooses a password through a one-time link (`cme.storage.passwords`).
+    """
+    async with write_transaction():
+        return await insert_account(
+            email=email,
+            password=password,
+            role=role,
+            display_name=display_name,
+            school_urn=school_urn,
+            la_code=la_code,
+            by=by,
+        )
+
+
+async def insert_account(
+    *,
+    email: str,
+    password: str | None,
+    role: str | Role,
+    display_name: str = "",
+    school_urn: str | None = None,
+    la_code: str | None = None,
+    by: Viewer | None = None,
+) -> int:
+    """`add_account` inside the caller's transaction, so that more can join the same change."""
     email = identifiers.email(email)
-    identifiers.password(password)
+    if password is not None:
+        identifiers.password(password)
     role = role if isinstance(role, Role) else parse_role(role)
-    school_id: int | None = None
+    school_id, la_id = await placement(role, school_urn, la_code, by)
+    display_name = identifiers.name(display_name or email.split("@")[0], "full name")
+    if await Account.exists().where(Account.email == email):
+        raise InvalidField(
+            "Email address", f"There is already an account with the email address {email}."
+        )
+    rows = await Account.insert(
+        Account(
+            email=email,
+            display_name=display_name,
+            # An empty hash matches no password: nobody can sign in until one is chosen.
+            password_hash=_hasher.hash(password) if password is not None else "",
+            role=role.value,
+            la=la_id,
+            school=school_id,
+            active=True,
+            created_at=utcnow(),
+            must_change_password=password is None,
+        )
+    ).returning(Account.id)
+    account_id = int(rows[0]["id"])
+    await audit.record(
+        Action.ACCOUNT_ADDED,
+        viewer=by,
+        la_id=la_id,
+        school_id=school_id,
+        email=email,
+        name=display_name,
+        role=role.value,
+        new_account=account_id,
+    )
+    return account_id
+
+
+async def placement(
+    role: Role, school_urn: str | None, la_code: str | None, by: Viewer | None
+) -> tuple[int | None, int]:
+    """The school (if any) and LA an account with `role` belongs to, checked against the role
+    and, for an administrator's change, against the administrator's own LA."""
+    school_urn = (school_urn or "").strip() or None
     if role.works_in_school:
         if not school_urn:
             raise InvalidField("School", f"{_sentence(role.with_article)} must belong to a school.")
-        school = await school_for_urn(school_urn)
-        school_id, la_id = int(school["id"]), int(school["la.id"])
+        try:
+            school = await school_for_urn(school_urn)
+        except NotFound:
+            if by is None:
+                raise
+            school = {"la.id": None}
+        if by is not None and by.la_id != school["la.id"]:
+            # Another LA's school is "not there" for this administrator, as in every list.
+            raise InvalidField(
+                "School", f"There is no school with URN {school_urn} in {by.la_name}."
+            )
         if la_code and identifiers.la_code(la_code) != school["la.code"]:
             raise InvalidField("School", f"School {school_urn} is not in LA {la_code}.")
-    else:
-        if school_urn:
-            raise InvalidField(
-                "School",
-                f"{_sentence(role.with_article)} works for the LA, so has no school: "
-                "leave the school empty.",
-            )
-        if not la_code:
-            raise InvalidField(
-                "LA", f"{_sentence(role.with_article)} must belong to an LA: give its code."
-            )
-        la_id = await la_id_for_code(la_code)
-    if by is not None and by.la_id != la_id:
-        raise NotFound("There is no such school or LA.")
-    display_name = identifiers.name(display_name or email.split("@")[0], "display name")
-    async with write_transaction():
-        if await Account.exists().where(Account.email == email):
-            raise Conflict(f"There is already an account with the email address {email}.")
-        rows = await Account.insert(
-            Account(
-                email=email,
-                display_name=display_name,
-                password_hash=_hasher.hash(password),
-                role=role.value,
-                la=la_id,
-                school=school_id,
-                active=True,
-                created_at=utcnow(),
-            )
-        ).returning(Account.id)
-        account_id = int(rows[0]["id"])
-        await audit.record(
-            Action.ACCOUNT_ADDED,
-            viewer=by,
-            la_id=la_id,
-            school_id=school_id,
-            email=email,
-            role=role.value,
-            new_account=account_id,
+        return int(school["id"]), int(school["la.id"])
+    if school_urn:
+        raise InvalidField(
+            "School",
+            f"{_sentence(role.with_article)} works for the LA, not for a school: choose no school.",
         )
-    return account_id
+    if by is not None:
+        return None, by.la_id
+    if not la_code:
+        raise InvalidField(
+            "LA", f"{_sentence(role.with_article)} must belong to an LA: give its code."
+        )
+    return None, await la_id_for_code(la_code)
 
 
 async def set_password(email: str, password: str) -> None:
@@ -120,10 +168,7 @@ async def sign_in(email: str, password: str, now: datetime | None = None) -> Sig
         email = identifiers.email(email)
     except ValueError:
         return SignIn(None, "Enter your email address and password.")
-    failures = await SignInFailure.select(SignInFailure.at).where(
-        SignInFailure.email == email, SignInFailure.at > now - timedelta(hours=1)
-    )
-    until = locked_until([row["at"] for row in failures], now)
+    until = await locked_out_until(email, now)
     if until is not None:
         return SignIn(
             None,
@@ -135,12 +180,15 @@ async def sign_in(email: str, password: str, now: datetime | None = None) -> Sig
         .where(Account.email == email)
         .first()
     )
-    if not _password_matches(row["password_hash"] if row else _DUMMY_HASH, password) or not (
-        row and row["active"]
+    # An account still waiting for its first password has no hash: it is verified against
+    # the dummy like an unknown address, or its quick refusal would show that it exists.
+    stored = row["password_hash"] if row and row["password_hash"] else _DUMMY_HASH
+    if (
+        not _password_matches(stored, password)
+        or not (row and row["active"])
+        or (stored is _DUMMY_HASH)
     ):
-        async with write_transaction():
-            await SignInFailure.insert(SignInFailure(email=email, at=now))
-            await audit.record(Action.SIGNIN_FAILED, la_id=row["la"] if row else None, email=email)
+        await record_wrong_password(email, row["la"] if row else None, now)
         return SignIn(None, "That email address and password do not match an account.")
     async with write_transaction():
         await SignInFailure.delete().where(SignInFailure.email == email)
@@ -149,8 +197,31 @@ async def sign_in(email: str, password: str, now: datetime | None = None) -> Sig
     return SignIn(viewer)
 
 
+async def locked_out_until(email: str, now: datetime) -> datetime | None:
+    """When passwords for `email` are checked again after repeated wrong ones, or None."""
+    failures = await SignInFailure.select(SignInFailure.at).where(
+        SignInFailure.email == email, SignInFailure.at > now - timedelta(hours=1)
+    )
+    return locked_until([row["at"] for row in failures], now)
+
+
+async def record_wrong_password(email: str, la_id: int | None, now: datetime) -> None:
+    """Count a wrong password towards the lock-out of `email`, and audit it."""
+    async with write_transaction():
+        await SignInFailure.insert(SignInFailure(email=email, at=now))
+        await audit.record(Action.SIGNIN_FAILED, la_id=la_id, email=email)
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(identifiers.password(password))
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    return _password_matches(stored_hash, password)
 
 
 def _password_matches(stored_hash: str, password: str) -> bool:
@@ -197,8 +268,13 @@ def _viewer(row: dict[str, Any]) -> Viewer:
     )
 
 
+def token_hash(token: str) -> str:
+    """What is stored of a session id or a one-time link: a copy of the database cannot be
+    used to hijack sessions or accounts."""
+    return _token_hash(token)
+
+
 def _token_hash(token: str) -> str:
-    # Only a hash is stored, so a copy of the database cannot be used to hijack sessions.
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -217,11 +293,22 @@ async def start_session(account_id: int, idle: timedelta, replacing: str | None 
     return token
 
 
-async def viewer_for_session(token: str, idle: timedelta) -> Viewer | None:
+@dataclass(frozen=True)
+class SessionState:
+    viewer: Viewer
+    # The person must choose a password before any other page (see Account).
+    must_change_password: bool
+
+
+async def session_for_token(token: str, idle: timedelta) -> SessionState | None:
     now = utcnow()
     row = (
         await WebSession.select(
-            WebSession.id, WebSession.expires_at, WebSession.account.active, WebSession.account.id
+            WebSession.id,
+            WebSession.expires_at,
+            WebSession.account.active,
+            WebSession.account.id,
+            WebSession.account.must_change_password,
         )
         .where(WebSession.token_hash == _token_hash(token))
         .first()
@@ -236,7 +323,13 @@ async def viewer_for_session(token: str, idle: timedelta) -> Viewer | None:
         await WebSession.update({WebSession.expires_at: now + idle}).where(
             WebSession.id == row["id"]
         )
-    return await viewer_for_account(int(row["account.id"]))
+    viewer = await viewer_for_account(int(row["account.id"]))
+    return SessionState(viewer, bool(row["account.must_change_password"]))
+
+
+async def must_change_password(account_id: int) -> bool:
+    row = await Account.select(Account.must_change_password).where(Account.id == account_id).first()
+    return bool(row and row["must_change_password"])
 
 
 async def end_session(token: str) -> None:
@@ -257,21 +350,6 @@ async def purge_expired(now: datetime | None = None) -> int:
             await WebSession.delete().where(WebSession.expires_at <= now).returning(WebSession.id)
         )
         await SignInFailure.delete().where(SignInFailure.at < now - timedelta(days=1))
+        # Spent or expired password links are worthless; the audit trail keeps their story.
+        await PasswordReset.delete().where(PasswordReset.expires_at < now - timedelta(days=1))
     return len(gone)
-
-
-async def accounts_in_la(viewer: Viewer) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await (
-        Account.select(
-            Account.id,
-            Account.email,
-            Account.display_name,
-            Account.role,
-            Account.active,
-            Account.school.name,
-            Account.school.urn,
-        )
-        .where(Account.la == viewer.la_id)
-        .order_by(Account.email)
-    )
-    return rows

@@ -6,17 +6,20 @@ carry over the summer), so a whole school's flags are a few thousand short strin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from cme.access import Viewer
-from cme.attendance import Flag, PupilMarks, flags_on
+from cme.attendance import Flag, FlagKind, PupilMarks, flags_on
 from cme.errors import NotFound
+from cme.events import Action
 from cme.policy import Policy
+from cme.storage import audit
+from cme.storage.engine import write_transaction
 from cme.storage.organisations import school_visible_to
 from cme.storage.policies import policy_for_la
-from cme.storage.pupils import PUPIL_DETAILS, get_pupil
+from cme.storage.pupils import PUPIL_DETAILS, get_pupil, list_pupils
 from cme.storage.tables import Pupil, PupilYear, School, SchoolYear
 from cme.timeline import academic_year, closed_days, school_days
 
@@ -38,10 +41,34 @@ class SchoolFlags:
     on: date | None
     school_days: list[date]
     flags: list[PupilFlag]
+    policy: Policy = field(default_factory=Policy)
 
     @property
     def is_school_day(self) -> bool:
         return self.on in self.school_days if self.on else False
+
+    def only(self, kind: FlagKind | None = None, year_group: str | None = None) -> SchoolFlags:
+        """The flags of `kind` of the children in `year_group`; None means any."""
+        return replace(
+            self,
+            flags=[
+                f
+                for f in self.flags
+                if (kind is None or f.flag.kind is kind)
+                and (year_group is None or f.year_group == year_group)
+            ],
+        )
+
+    def by_child(self) -> list[list[PupilFlag]]:
+        """One entry per child, in the order of each child's most urgent flag."""
+        groups: dict[int, list[PupilFlag]] = {}
+        for f in self.flags:
+            groups.setdefault(f.pupil_id, []).append(f)
+        return list(groups.values())
+
+    @property
+    def year_groups(self) -> list[str]:
+        return sorted({f.year_group for f in self.flags}, key=lambda y: (len(y), y))
 
 
 async def policy_for_school(school_id: int) -> Policy:
@@ -76,7 +103,7 @@ async def school_flags(school_id: int, on: date | None = None) -> SchoolFlags:
     """
     on = on or await latest_school_day(school_id)
     if on is None:
-        return SchoolFlags(school_id, None, [], [])
+        return SchoolFlags(school_id, None, [], [], await policy_for_school(school_id))
     years = [academic_year(on) - 1, academic_year(on)]
     days = await _school_days(school_id, years)
     policy = await policy_for_school(school_id)
@@ -103,8 +130,8 @@ async def school_flags(school_id: int, on: date | None = None) -> SchoolFlags:
                     flag,
                 )
             )
-    found.sort(key=lambda f: (f.flag.kind.urgency, -f.flag.run_school_days, f.surname, f.forename))
-    return SchoolFlags(school_id, on, days, found)
+    found.sort(key=lambda f: (f.flag.kind.urgency, -f.flag.count, f.surname, f.forename))
+    return SchoolFlags(school_id, on, days, found, policy)
 
 
 async def flags_for_viewer(viewer: Viewer, school_id: int, on: date | None = None) -> SchoolFlags:
@@ -122,23 +149,90 @@ class PupilRecord:
     closed_days: set[date]
     flags: list[Flag]
     on: date | None
+    policy: Policy
+
+    @property
+    def is_school_day(self) -> bool:
+        return self.on in self.school_days if self.on else False
 
 
 async def pupil_record(viewer: Viewer, pupil_id: int, on: date | None = None) -> PupilRecord:
-    """The pupil (scoped to the viewer: NotFound otherwise), their marks and current flags."""
-    pupil = await get_pupil(viewer, pupil_id)
-    school_id = int(pupil["school.id"])
-    rows = await PupilYear.select(PupilYear.academic_year, PupilYear.marks).where(
-        PupilYear.pupil == pupil_id
-    )
-    by_year = {r["academic_year"]: r["marks"] for r in rows}
-    calendars = await SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
-        SchoolYear.school == school_id
-    )
-    days = sorted(d for r in calendars for d in school_days(r["academic_year"], r["calendar"]))
-    closed = {d for r in calendars for d in closed_days(r["academic_year"], r["calendar"])}
-    on = on or (days[-1] if days else None)
-    flags = (
-        flags_on(PupilMarks(by_year), days, on, await policy_for_school(school_id)) if on else []
-    )
-    return PupilRecord(pupil, PupilMarks(by_year), days, closed, flags, on)
+    """The pupil (scoped to the viewer: NotFound otherwise), their marks and flags on `on`
+    (default: the latest school day). Looking is recorded in the access log, in the same
+    transaction as the reads: no record is shown unlogged."""
+    async with write_transaction():
+        pupil = await get_pupil(viewer, pupil_id)
+        school_id = int(pupil["school.id"])
+        rows = await PupilYear.select(PupilYear.academic_year, PupilYear.marks).where(
+            PupilYear.pupil == pupil_id
+        )
+        by_year = {r["academic_year"]: r["marks"] for r in rows}
+        calendars = await SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
+            SchoolYear.school == school_id
+        )
+        days = sorted(d for r in calendars for d in school_days(r["academic_year"], r["calendar"]))
+        closed = {d for r in calendars for d in closed_days(r["academic_year"], r["calendar"])}
+        on = on or (days[-1] if days else None)
+        policy = await policy_for_school(school_id)
+        flags = flags_on(PupilMarks(by_year), days, on, policy) if on else []
+        await audit.record(
+            Action.PUPIL_VIEWED,
+            viewer=viewer,
+            school_id=school_id,
+            pupil_id=pupil_id,
+            upn=pupil["upn"],
+            on=on.isoformat() if on else None,
+        )
+    return PupilRecord(pupil, PupilMarks(by_year), days, closed, flags, on, policy)
+
+
+async def flags_download(
+    viewer: Viewer,
+    school_id: int,
+    on: date | None,
+    kind: FlagKind | None = None,
+    year_group: str | None = None,
+) -> SchoolFlags:
+    """The flags a download holds (the page's filters applied), with the download recorded in
+    the access log in the same transaction: lists of children leave the tracker logged."""
+    async with write_transaction():
+        report = (await flags_for_viewer(viewer, school_id, on)).only(kind, year_group)
+        await audit.record(
+            Action.LIST_DOWNLOADED,
+            viewer=viewer,
+            school_id=school_id,
+            list="flags",
+            on=report.on.isoformat() if report.on else None,
+            flag=kind.value if kind else None,
+            year_group=year_group,
+            children=len({f.pupil_id for f in report.flags}),
+        )
+    return report
+
+
+async def current_flags(viewer: Viewer, school_id: int) -> dict[int, list[Flag]]:
+    """Each child's flags on the school's latest school day, by pupil id."""
+    report = await flags_for_viewer(viewer, school_id)
+    found: dict[int, list[Flag]] = {}
+    for f in report.flags:
+        found.setdefault(f.pupil_id, []).append(f.flag)
+    return found
+
+
+async def pupils_download(
+    viewer: Viewer, school_id: int, search: str = ""
+) -> tuple[list[dict[str, Any]], dict[int, list[Flag]]]:
+    """The pupils list as a download holds it (the search applied) with each child's current
+    flags, the download recorded in the access log in the same transaction."""
+    async with write_transaction():
+        found = await list_pupils(viewer, school_id, search=search)
+        flags = await current_flags(viewer, school_id)
+        await audit.record(
+            Action.LIST_DOWNLOADED,
+            viewer=viewer,
+            school_id=school_id,
+            list="pupils",
+            search=search or None,
+            children=len(found),
+        )
+    return found, flags

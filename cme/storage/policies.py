@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from cme.access import Viewer
+from cme.errors import InvalidField
 from cme.events import Action
-from cme.policy import Policy
+from cme.policy import FIXED_BY_LAW, NAMES, Policy
 from cme.storage import audit
 from cme.storage.engine import write_transaction
 from cme.storage.tables import LocalAuthority
@@ -20,6 +21,13 @@ async def policy_for_la(la_id: int) -> Policy:
 
 
 async def set_policy(viewer: Viewer, policy: Policy) -> None:
+    # Refused here as well as left off the form, so that no caller can store another value.
+    for name, value in FIXED_BY_LAW.items():
+        if getattr(policy, name) != value:
+            raise InvalidField(
+                NAMES[name],
+                f"{NAMES[name]} is set by law at {value} school days and cannot be changed.",
+            )
     async with write_transaction():
         before = await policy_for_la(viewer.la_id)
         await LocalAuthority.update({LocalAuthority.policy: policy.to_json()}).where(

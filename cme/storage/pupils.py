@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from piccolo.columns import Column
+from piccolo.columns.combination import Where
 from piccolo.query import Select
 from piccolo.query.functions.aggregate import Count
 
 from cme.access import Viewer
 from cme.errors import NotFound
+from cme.storage.engine import is_sqlite
 from cme.storage.scope import pupils_of
 from cme.storage.tables import Pupil
 
@@ -38,14 +41,36 @@ def scoped(query: Q, viewer: Viewer) -> Q:
     return pupils_of(query, viewer, Pupil.school)
 
 
-async def list_pupils(viewer: Viewer, school_id: int | None = None) -> list[dict[str, Any]]:
+async def list_pupils(
+    viewer: Viewer, school_id: int | None = None, search: str = ""
+) -> list[dict[str, Any]]:
+    """The pupils the viewer may see; `search` keeps those whose forename, surname or UPN
+    contains every word of it (any case), so "ava smi" finds Ava Smith."""
     query = scoped(Pupil.select(*PUPIL_COLUMNS), viewer).order_by(
         Pupil.legal_surname, Pupil.legal_forename
     )
     if school_id is not None:
         query = query.where(Pupil.school == school_id)
+    for word in _words(search):
+        query = query.where(
+            _contains(Pupil.legal_forename, word)
+            | _contains(Pupil.legal_surname, word)
+            | _contains(Pupil.upn, word)
+        )
     rows: list[dict[str, Any]] = await query
     return rows
+
+
+def _words(search: str) -> list[str]:
+    # LIKE's own wildcards are dropped rather than escaped: no name or UPN needs them.
+    cleaned = search.translate({ord(c): " " for c in "%_\\"})
+    return cleaned.split()[:5]
+
+
+def _contains(column: Column, word: str) -> Where:
+    pattern = f"%{word}%"
+    # SQLite's LIKE ignores case already; Postgres needs ILIKE.
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
 
 
 async def pupil_counts(viewer: Viewer) -> dict[int, int]:

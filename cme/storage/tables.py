@@ -48,6 +48,9 @@ class Account(Table, tablename="account"):
     school = ForeignKey(School, null=True, on_delete=OnDelete.restrict)
     active = Boolean(default=True)
     created_at = Timestamptz()
+    # Set while the password was not chosen by the person (a new account, an administrator's
+    # reset): every page leads to choosing one until they do.
+    must_change_password = Boolean(default=False)
 
 
 class WebSession(Table, tablename="web_session"):
@@ -62,6 +65,18 @@ class SignInFailure(Table, tablename="sign_in_failure"):
     id: Serial
     email = Varchar(length=254, index=True)
     at = Timestamptz(index=True)
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    """A one-time link to choose a password. Only a hash of its token is stored, so a copy of
+    the database cannot be used to take over accounts."""
+
+    id: Serial
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
 
 
 class AuditEvent(Table, tablename="audit_event"):
@@ -138,6 +153,10 @@ class RegisterUpload(Table, tablename="register_upload"):
     summary = Text()
     error = Text()
     finished_at = Timestamptz(null=True, default=None)
+    # When the current try started, and when it last showed signs of life: an import that
+    # stops beating (a killed worker) is shown as interrupted, not as still importing.
+    started_at = Timestamptz(null=True, default=None)
+    heartbeat_at = Timestamptz(null=True, default=None)
 
 
 class RegisterFile(Table, tablename="register_file"):
@@ -155,6 +174,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Account,
     WebSession,
     SignInFailure,
+    PasswordReset,
     AuditEvent,
     JobLedger,
     Pupil,

@@ -27,6 +27,7 @@ from cme.settings import Settings
 from cme.storage.engine import close_engine, open_engine
 from cme.web import pages
 from cme.web.auth import SessionAuthentication, SignInController
+from cme.web.health import health
 
 HERE = Path(__file__).parent
 TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
@@ -37,7 +38,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
 
 
 def make_job_queue(settings: Settings) -> JobQueue:
-    from cme.jobs.tasks import DAILY, JOBS
+    from cme.jobs.tasks import DAILY, JOBS, SWEEPS
 
     if settings.redis_url:
         from cme.jobs.arq_queue import ArqQueue
@@ -45,7 +46,7 @@ def make_job_queue(settings: Settings) -> JobQueue:
         return ArqQueue(settings.redis_url)
     from cme.jobs.inprocess import InProcessQueue
 
-    return InProcessQueue(JOBS, DAILY)
+    return InProcessQueue(JOBS, DAILY, at_start=SWEEPS)
 
 
 def _configure_jinja(engine: JinjaTemplateEngine) -> None:
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, jobs: JobQueue | None = None) -
     return Litestar(
         route_handlers=[
             SignInController,
+            health,
             *school_portal.CONTROLLERS,
             *la_portal.CONTROLLERS,
             create_static_files_router(path="/static", directories=[HERE / "static"]),

@@ -35,6 +35,7 @@ class DayCell:
     am: SessionCell | None = None
     pm: SessionCell | None = None
     in_run: bool = False
+    chosen: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def months(
     closed: set[date],
     run_since: date | None,
     run_until: date | None,
+    chosen: date | None = None,
 ) -> list[Month]:
     """Month grids, Monday first, from the first to the last school day of the pupil's school."""
     if not school_days:
@@ -82,7 +84,9 @@ def months(
                 elif day in open_days:
                     am, pm = marks.day(day)
                     in_run = bool(run_since and run_until and run_since <= day <= run_until)
-                    row.append(DayCell(day, "school", _session(am), _session(pm), in_run))
+                    row.append(
+                        DayCell(day, "school", _session(am), _session(pm), in_run, day == chosen)
+                    )
                 else:
                     row.append(DayCell(day, "none"))
             weeks.append(row)

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from litestar import Request, Response
+from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.response import Redirect, Template
+from litestar.response.base import ASGIResponse
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.utils.scope.state import ScopeState
 
 from cme.access import Viewer
-from cme.errors import NotFound, UserError
+from cme.errors import InvalidField, NotFound, UserError
 from cme.timeline import LONDON
+
+SESSION_COOKIE = "cme_session"
+# A one-off message for the next page shown (after a redirect): its code, never free text,
+# so that a planted cookie can only choose among these.
+NOTICE_COOKIE = "cme_notice"
+NOTICES = {
+    "signed_out": "You have signed out.",
+    "password_changed": "Your password has been changed.",
+    "password_set": "Your password is set and you are signed in.",
+    "user_saved": "Changes saved.",
+    "user_deactivated": "Account deactivated. Its sessions have ended and it cannot sign in.",
+    "user_reactivated": "Account reactivated. It can sign in again.",
+    "user_unlocked": "Account unlocked. It can sign in again now.",
+}
+
+
+class MustChangePassword(HTTPException):
+    """The signed-in person must choose a password before any other page."""
+
+    status_code = 303
 
 
 def viewer_of(request: Request[Any, Any, Any]) -> Viewer:
@@ -26,11 +51,41 @@ def render(
     request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any
 ) -> Template:
     user = request.scope.get("user")
+    cookies: list[Cookie] = []
+    code = request.cookies.get(NOTICE_COOKIE)
+    if code is not None:
+        context.setdefault("notice", NOTICES.get(code, ""))
+        cookies.append(Cookie(key=NOTICE_COOKIE, value="", max_age=0, path="/"))
     return Template(
         template_name=template,
         context={"viewer": user if isinstance(user, Viewer) else None, **context},
         status_code=status_code,
+        cookies=cookies,
     )
+
+
+def notice_cookie(code: str, secure: bool) -> Cookie:
+    """Shows NOTICES[code] on the next page rendered, once."""
+    return Cookie(
+        key=NOTICE_COOKIE,
+        value=code,
+        max_age=120,
+        path="/",
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+    )
+
+
+def field_errors(exc: UserError, fields: Mapping[str, str]) -> dict[str, str]:
+    """The message keyed by the form input it is about, so the form can show it beside that
+    input. `fields` maps field labels (as InvalidField names them, any case) to input
+    names; a message about no input of the form is keyed "" and shown above it."""
+    if isinstance(exc, InvalidField):
+        name = {k.lower(): v for k, v in fields.items()}.get(exc.field.lower())
+        if name:
+            return {name: str(exc)}
+    return {"": str(exc)}
 
 
 def london(value: datetime | date | None, fmt: str = "%d %b %Y %H:%M") -> str:
@@ -73,7 +128,13 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
                 "and try again.",
             )
         return _error(request, 403, "You do not have access to this page", detail)
+    if isinstance(exc, MustChangePassword):
+        return Redirect("/account/password", status_code=303)
     if status == 404:
+        if "user" not in request.scope:
+            # No route matched, so the session was never looked up: do it here, so that a
+            # signed-in person keeps their header and navigation on the "not found" page.
+            return cast(Response[Any], _NotFoundWithSession())
         return _error(
             request, 404, "Not found", "There is no such page, or it is not one you can see."
         )
@@ -107,3 +168,50 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
         "The tracker could not complete that. Nothing was changed; please try again, and tell "
         "your LA administrator if it keeps happening.",
     )
+
+
+class _NotFoundWithSession(Response[Any]):
+    def __init__(self) -> None:
+        super().__init__(content=None, status_code=HTTP_404_NOT_FOUND)
+
+    def to_asgi_response(
+        self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
+    ) -> ASGIResponse:
+        async def respond(scope: Any, receive: Any, send: Any) -> None:
+            from cme.storage import accounts
+
+            settings = request.app.state.settings
+            token = request.cookies.get(SESSION_COOKIE)
+            state = None
+            if token:
+                idle = timedelta(minutes=settings.session_idle_minutes)
+                state = await accounts.session_for_token(token, idle)
+            cookies: list[Cookie] = []
+            if state is not None:
+                scope["user"] = state.viewer
+                # The CSRF middleware did not run either; the sign-out form needs its token.
+                csrf = request.app.csrf_config
+                token_value = request.cookies.get(csrf.cookie_name) if csrf else None
+                if csrf and not token_value:
+                    token_value = generate_csrf_token(csrf.secret)
+                    cookies.append(
+                        Cookie(
+                            key=csrf.cookie_name,
+                            value=token_value,
+                            path=csrf.cookie_path,
+                            secure=csrf.cookie_secure,
+                            httponly=csrf.cookie_httponly,
+                            samesite=csrf.cookie_samesite,
+                        )
+                    )
+                ScopeState.from_scope(scope).csrf_token = token_value or ""
+            page = _error(
+                request, 404, "Not found", "There is no such page, or it is not one you can see."
+            )
+            assert isinstance(page, Template)
+            if state is not None and state.must_change_password:
+                page.context["hide_nav"] = True
+            page.cookies.extend(cookies)
+            await page.to_asgi_response(None, request, **kwargs)(scope, receive, send)
+
+        return cast(ASGIResponse, respond)

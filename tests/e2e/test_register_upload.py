@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from bench.register_files import xlsx
 from cme import demo_data
-from cme.demo_registers import make_grid, term_ending, wide_rows
+from cme.demo_registers import make_grid, term_ending, to_csv, wide_rows
 from tests.e2e.test_signin_and_admin import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -63,3 +63,36 @@ async def test_upload_register_then_follow_up_a_child_coded_n_today(page: Page) 
     await expect(
         page.get_by_role("table").filter(has_text=today.strftime("%B %Y")).first
     ).to_be_visible()
+
+
+async def test_a_refused_file_shows_what_to_fix_and_the_fixed_file_goes_in_from_there(
+    page: Page,
+) -> None:
+    content, child, _ = todays_register()
+    await sign_in(page, "attendance@riverside.demo")
+    await page.goto("/school/registers")
+    rows = [["UPN", "Legal Surname", "Legal Forename", "20/01/2025 AM"], [child.upn, "A", "B", "7"]]
+    await page.get_by_label("Register file").set_input_files(
+        files=[{"name": "broken.csv", "mimeType": "text/csv", "buffer": to_csv(rows)}]
+    )
+    await page.get_by_role("button", name="Upload and import").click()
+    await expect(page.locator("#import-error")).to_contain_text("The register was not imported")
+    problems = page.locator("#import-problems")
+    await expect(problems).to_be_visible()
+    await expect(problems).to_contain_text("7")
+    # Never a bar for a refused file, full or otherwise.
+    await expect(page.locator("progress")).to_have_count(0)
+
+    # The form is right there: upload the fixed file without going back.
+    await page.get_by_label("Register file").set_input_files(
+        files=[
+            {
+                "name": "register-fixed.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": content,
+            }
+        ]
+    )
+    await page.get_by_role("button", name="Upload and import").click()
+    await expect(page.locator("#import-summary")).to_contain_text("Imported")
+    await expect(page.locator("#import-progress")).to_have_attribute("value", "100")

@@ -39,20 +39,31 @@ async def test_wrong_password_is_explained(page: Page) -> None:
     await expect(page.get_by_role("alert")).to_contain_text("do not match an account")
 
 
-async def test_la_admin_adds_a_user_who_can_then_sign_in(page: Page) -> None:
+async def test_la_admin_adds_a_user_who_chooses_their_own_password(page: Page) -> None:
     await sign_in(page, "admin@la.demo")
     await page.get_by_role("link", name="Manage users").click()
+    await expect(page.get_by_role("link", name="Manage users")).to_have_attribute(
+        "aria-current", "page"
+    )
     await page.get_by_label("Email address").fill("new.dsl@hillcrest.demo")
     await page.get_by_label("Full name").fill("Sam Newby")
     await page.get_by_label("Role").select_option("dsl")
     await page.get_by_label("School", exact=True).select_option("900002")
-    await page.get_by_label("Initial password").fill("a brand new password")
     await page.get_by_role("button", name="Add user").click()
 
     await expect(page.get_by_role("status")).to_contain_text("new.dsl@hillcrest.demo")
-    await expect(page.get_by_role("cell", name="Sam Newby")).to_be_visible()
+    link = await page.get_by_label("Password link").input_value()
+    assert "/password/" in link
+
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_role("status")).to_contain_text("You have signed out")
+    await page.goto(link)
+    await page.get_by_label("New password", exact=True).fill("a brand new password")
+    await page.get_by_label("Type the new password again").fill("a brand new password")
+    await page.get_by_role("button", name="Set password and sign in").click()
+    await expect(page.get_by_test_id("who")).to_contain_text("Designated safeguarding lead")
+    await expect(page.get_by_test_id("organisation")).to_have_text("Hillcrest Academy (demo)")
 
     await page.get_by_role("button", name="Sign out").click()
     await sign_in(page, "new.dsl@hillcrest.demo", "a brand new password")
     await expect(page.get_by_test_id("who")).to_contain_text("Designated safeguarding lead")
-    await expect(page.get_by_test_id("organisation")).to_have_text("Hillcrest Academy (demo)")

@@ -22,7 +22,6 @@ def settings(tmp_path: Path) -> Settings:
         secure_cookies=False,
         max_upload_bytes=2 * 1024 * 1024,
         session_idle_minutes=60,
-        upload_dir=tmp_path / "uploads",
     )
 
 

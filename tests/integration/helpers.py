@@ -79,3 +79,10 @@ async def sign_in(
     client: httpx.AsyncClient, email: str, password: str = PASSWORD
 ) -> httpx.Response:
     return await post_form(client, "/signin", "/signin", {"email": email, "password": password})
+
+
+def password_link(html: str) -> str:
+    """The path of the one-time password link a page shows an administrator."""
+    match = re.search(r'value="https?://[^/"]+(/password/[^"]+)"', html)
+    assert match, "page shows no password link"
+    return match.group(1)

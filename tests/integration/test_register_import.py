@@ -84,6 +84,85 @@ async def test_later_export_replaces_overlapping_sessions(world: World) -> None:
     assert flag_kinds(await school_flags(world.school_a), day_one_pupil) == set()
 
 
+async def test_summary_lists_the_changed_marks_with_the_pupil(world: World) -> None:
+    g = grid()
+    first = await import_bytes(world.school_a, to_csv(wide_rows(g)))
+    assert first["summary"]["changes"] == []
+    pupil = g.pupils[2]
+    assert g.marks[pupil.upn][-2:] == ["N", "N"]
+    corrected = subset(g, date(2025, 1, 20), LAST)
+    corrected.marks[pupil.upn][-2:] = ["I", "I"]
+    summary = (await import_bytes(world.school_a, to_csv(wide_rows(corrected))))["summary"]
+    name = f"{pupil.legal_forename} {pupil.legal_surname}"
+    assert summary["marks_changed"] == 2
+    assert summary["changes"] == [
+        {"upn": pupil.upn, "name": name, "day": "2025-01-24", "session": s, "old": "N", "new": "I"}
+        for s in ("AM", "PM")
+    ]
+
+
+async def test_summary_lists_the_first_hundred_changes_in_order(world: World) -> None:
+    g = grid(per_year=6)
+    await import_bytes(world.school_a, to_csv(wide_rows(g)))
+    # Everyone was on a trip the whole time, and one pupil's marks were left blank.
+    trip = subset(g, g.days[0], LAST)
+    for upn, marks in trip.marks.items():
+        trip.marks[upn] = ["V" if m != "#" else m for m in marks]
+    blank = g.pupils[0].upn
+    trip.marks[blank] = ["" if m != "#" else m for m in trip.marks[blank]]
+    expected = sum(
+        1
+        for upn in g.marks
+        for old, new in zip(g.marks[upn], trip.marks[upn], strict=True)
+        if old != new
+    )
+    summary = (await import_bytes(world.school_a, to_csv(wide_rows(trip))))["summary"]
+    assert summary["marks_changed"] == expected > 100
+    changes = summary["changes"]
+    assert len(changes) == 100
+    by_name = {
+        p.upn: (p.legal_surname.casefold(), p.legal_forename.casefold(), p.upn) for p in g.pupils
+    }
+    keys = [(by_name[c["upn"]], c["day"], c["session"]) for c in changes]
+    assert keys == sorted(keys)
+    first = min(g.pupils, key=lambda p: by_name[p.upn])
+    assert changes[0]["upn"] == first.upn
+    assert all(c["new"] in ("V", "-") and c["old"] not in ("V", "#") for c in changes)
+    assert any(c["new"] == "-" for c in changes) == (by_name[blank] <= by_name[changes[-1]["upn"]])
+
+
+async def test_the_same_file_again_is_known_unchanged_without_reading_it(world: World) -> None:
+    from cme.storage.engine import write_transaction
+    from cme.storage.registers import unchanged_import
+
+    async def unchanged(school_id: int, content: bytes):  # type: ignore[no-untyped-def]
+        async with write_transaction():
+            return await unchanged_import(school_id, content)
+
+    g = grid()
+    whole = to_csv(wide_rows(g))
+    week = to_csv(wide_rows(subset(g, date(2025, 1, 20), LAST)))
+    assert await unchanged(world.school_a, whole) is None  # nothing imported yet
+    first = (await import_bytes(world.school_a, whole))["summary"]
+    again = await unchanged(world.school_a, whole)
+    assert again is not None
+    assert again.as_json() == {
+        **first,
+        "new_pupils": 0,
+        "marks_added": 0,
+        "marks_changed": 0,
+        "changes": [],
+    }
+    # Not for another school, another file, or once another file came after it.
+    assert await unchanged(world.school_b, whole) is None
+    assert await unchanged(world.school_a, week) is None
+    await import_bytes(world.school_a, week)
+    assert await unchanged(world.school_a, whole) is None
+    # A refused file changes nothing, so the last imported file is still known unchanged.
+    await import_bytes(world.school_a, b"UPN,Legal Surname\n")
+    assert await unchanged(world.school_a, week) is not None
+
+
 async def test_files_for_different_weeks_merge(world: World) -> None:
     g = grid()
     week1 = subset(g, date(2025, 1, 6), date(2025, 1, 10))

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from cme.attendance import FlagKind, continuous_absence_run, flags_on, illness_days
 from cme.policy import Policy
+from cme.timeline import Session
+from cme.web.flag_words import detail
 from tests.unit.registers import build
 
 POLICY = Policy()
@@ -28,25 +30,57 @@ def test_day_one_unexplained_absence() -> None:
     marks, open_days, days = build(["/\\", "/\\", "NN"])
     [flag] = flags_on(marks, open_days, days[-1], POLICY)
     assert flag.kind is FlagKind.UNEXPLAINED_ABSENCE
-    assert (flag.run_school_days, flag.since) == (1, days[-1])
-    assert flag.detail.startswith("Day one")
+    assert (flag.run_school_days, flag.run_since) == (1, days[-1])
+    assert (flag.count, flag.since, flag.day_one) == (1, days[-1], True)
+    assert detail(flag, POLICY).startswith("Day one")
 
 
 def test_continuing_unexplained_absence_counts_school_days() -> None:
     marks, open_days, days = build(["/\\", "NN", "OO", "NO"])
     [flag] = flags_on(marks, open_days, days[-1], POLICY)
     assert flag.kind is FlagKind.UNEXPLAINED_ABSENCE
-    assert (flag.run_school_days, flag.since) == (3, days[1])
-    assert flag.detail.startswith("Unexplained for 3 school days: record each enquiry")
+    assert (flag.run_school_days, flag.run_since) == (3, days[1])
+    assert (flag.count, flag.since, flag.day_one) == (3, days[1], False)
+    assert detail(flag, POLICY).startswith("Unexplained for 3 school days since 07/01/2025")
+    assert "Record each enquiry" in detail(flag, POLICY)
 
 
 def test_unexplained_beyond_three_school_days_goes_to_the_la() -> None:
     marks, open_days, days = build(["/\\", "NN", "NO", "OO", "NN"])
     [*_, flag] = flags_on(marks, open_days, days[-1], POLICY)
     assert flag.kind is FlagKind.UNEXPLAINED_ABSENCE
-    assert "Unexplained for 4 school days" in flag.detail
-    assert "hand the case to the LA" in flag.detail
+    assert (flag.count, flag.since) == (4, days[1])
+    assert "Unexplained for 4 school days" in detail(flag, POLICY)
+    assert "hand the case to the LA" in detail(flag, POLICY)
     assert flag.run_school_days == 4
+
+
+def test_each_flag_counts_its_own_days() -> None:
+    # G for 5 school days then N for 7: the run is 12 days since the first G, but the
+    # absence has been unexplained for 7 days only, since the first N.
+    strict = Policy(continuous_absence_school_days=10)
+    marks, open_days, days = build(["GG"] * 5 + ["NN"] * 7)
+    flags = {f.kind: f for f in flags_on(marks, open_days, days[-1], strict)}
+    run = flags[FlagKind.CONTINUOUS_ABSENCE]
+    unexplained = flags[FlagKind.UNEXPLAINED_ABSENCE]
+    assert (run.count, run.since) == (12, days[0])
+    assert (unexplained.count, unexplained.since) == (7, days[5])
+    # The run facts stay the contract's on every flag.
+    assert {(f.run_school_days, f.run_since) for f in flags.values()} == {(12, days[0])}
+    assert detail(unexplained, strict).startswith("Unexplained for 7 school days since")
+    assert "Absent 12 school days in a row since" in detail(run, strict)
+
+
+def test_part_day_and_missing_mark_name_their_sessions() -> None:
+    marks, open_days, days = build(["/\\", "/N"])
+    [part, unexplained] = flags_on(marks, open_days, days[-1], POLICY)
+    assert part.kind is FlagKind.PART_DAY_MISSING
+    assert (part.count, part.since, part.sessions) == (1, days[-1], (Session.PM,))
+    assert (unexplained.count, unexplained.since) == (1, days[-1])
+    marks, open_days, days = build(["/\\", "??"])
+    [missing] = flags_on(marks, open_days, days[-1], POLICY)
+    assert (missing.count, missing.sessions) == (2, (Session.AM, Session.PM))
+    assert detail(missing, POLICY).startswith("No mark for the AM and PM sessions")
 
 
 def test_g_days_extend_the_run_but_are_not_unexplained() -> None:
@@ -83,6 +117,9 @@ def test_overdue_n_skips_closures_and_weekends_in_its_count() -> None:
 
 
 def test_ten_and_twenty_day_runs() -> None:
+    assert FlagKind.CONTINUOUS_ABSENCE.value == "continuous_absence_10"
+    assert FlagKind.REMOVAL_MAY_BE_CONSIDERED.value == "twenty_day_run"
+    assert FlagKind.LONG_ILLNESS.value == "sickness_15"
     assert "continuous_absence_10" not in kinds(["NN"] * 9)
     assert kinds(["NN"] * 10)[:1] == ["continuous_absence_10"]
     flags = kinds(["GG"] * 5 + ["NN"] * 15)
@@ -100,6 +137,10 @@ def test_sickness_fifteen_days_in_the_academic_year() -> None:
     assert "sickness_15" in kinds(["II"] * 14 + ["I\\", "/I"])
     marks, _, days = build(["II"] * 3 + ["I\\"])
     assert illness_days(marks, days[-1]) == 3.5
+    marks, open_days, days = build(["/\\"] * 2 + ["II"] * 15 + ["I\\", "/\\"])
+    [sick] = flags_on(marks, open_days, days[-1], POLICY)
+    assert sick.kind is FlagKind.LONG_ILLNESS
+    assert (sick.count, sick.since, sick.run_school_days) == (15.5, days[2], 0)
 
 
 def test_sickness_resets_on_1_september() -> None:
@@ -191,18 +232,19 @@ def test_overdue_n_from_the_previous_academic_year() -> None:
     merged = type(marks)({**marks.by_year, **autumn.by_year})
     late = [f for f in flags_on(merged, open_days + open2, days2[-1], POLICY)]
     assert [f.kind.value for f in late] == ["overdue_n"]
-    assert "15/07/2025" in late[0].detail
+    assert (late[0].count, late[0].since) == (1, date(2025, 7, 15))
+    assert "oldest 15/07/2025" in detail(late[0], POLICY)
 
 
 def test_day_one_after_the_child_was_seen_in_school() -> None:
     marks, open_days, days = build(["/\\", "NN", "N/", "NN"])
     [flag] = flags_on(marks, open_days, days[-1], POLICY)
-    assert flag.detail.startswith("Day one")
+    assert flag.day_one and detail(flag, POLICY).startswith("Day one")
     # N every morning but in school every afternoon: each morning is a new day one.
     marks, open_days, days = build(["N/"] * 4 + ["N\\"])
     flags = flags_on(marks, open_days, days[-1], POLICY)
     unexplained = next(f for f in flags if f.kind is FlagKind.UNEXPLAINED_ABSENCE)
-    assert unexplained.detail.startswith("Day one")
+    assert unexplained.day_one and detail(unexplained, POLICY).startswith("Day one")
 
 
 def test_pupils_own_closure_neither_counts_nor_breaks_a_run() -> None:

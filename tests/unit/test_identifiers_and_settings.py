@@ -32,6 +32,7 @@ def test_identifiers_are_normalised() -> None:
 
 
 def test_settings_defaults_to_embedded_sqlite(tmp_path: Path) -> None:
+    (tmp_path / "x.sqlite").touch()  # the secret is kept beside an existing database
     settings = Settings.from_env({"CME_DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
     assert settings.redis_url is None
     assert not settings.uses_redis
