@@ -89,12 +89,33 @@ def _half_term(year: int) -> set[date]:
     return {monday + timedelta(days=n) for n in range(5)}
 
 
+@dataclass(frozen=True)
+class Habits:
+    """How often, on an ordinary day, a pupil falls ill, has an appointment or is late, and
+    (secondary schools more than primaries) misses a day unexplained or on a holiday."""
+
+    ill: float = 0.015
+    appointment: float = 0.01
+    late: float = 0.025
+    unexplained: float = 0.0
+    holiday: float = 0.0
+
+
+# The demo schools differ: a primary with more illness, a secondary with more lateness and
+# odd unexplained or holiday days.
+HABITS = (
+    Habits(ill=0.02, appointment=0.008, late=0.015),
+    Habits(ill=0.01, appointment=0.012, late=0.05, unexplained=0.004, holiday=0.003),
+)
+
+
 def make_grid(
     pupils: Sequence[PupilLike],
     days: list[date],
     closed: set[date],
     seed: int,
     patterns: bool = True,
+    habits: Habits = Habits(),
 ) -> Grid:
     rng = random.Random(seed)  # noqa: S311  (repeatable synthetic data, not secrets)
     open_days = [d for d in days if d not in closed]
@@ -107,14 +128,19 @@ def make_grid(
                 row += ["#", "#"]
                 continue
             roll = rng.random()
-            if i > ill_until and roll < 0.015:
+            if i > ill_until and roll < habits.ill:
                 ill_until = i + rng.randrange(3)
+            cut = habits.ill
             if i <= ill_until:
                 row += ["I", "I"]
-            elif roll < 0.025:
+            elif roll < (cut := cut + habits.appointment):
                 row += ["M", "\\"]
-            elif roll < 0.05:
+            elif roll < (cut := cut + habits.late):
                 row += ["L", "\\"]
+            elif roll < (cut := cut + habits.unexplained):
+                row += ["O", "O"]
+            elif roll < cut + habits.holiday:
+                row += ["G", "G"]
             else:
                 row += ["/", "\\"]
         marks[pupil.upn] = row

@@ -8,6 +8,7 @@ from cme import demo_data, demo_registers
 from cme.events import UploadStatus
 from cme.storage import accounts, organisations, uploads
 from cme.storage.tables import LocalAuthority
+from cme.timeline import academic_year
 
 
 async def seed_demo(today: date | None = None) -> bool:
@@ -20,12 +21,16 @@ async def seed_demo(today: date | None = None) -> bool:
         return False
     await organisations.add_la(demo_data.LA_CODE, demo_data.LA_NAME)
     days, closed = demo_registers.term_ending(today or date.today())
-    for seed, (urn, name, establishment, years) in enumerate(demo_data.SCHOOLS):
-        school_id = await organisations.add_school(urn, name, demo_data.LA_CODE)
-        pupils = demo_data.demo_pupils(establishment, years, per_year=8, seed=seed)
-        grid = demo_registers.make_grid(pupils, days, closed, seed=seed)
+    for seed, school in enumerate(demo_data.SCHOOLS):
+        school_id = await organisations.add_school(school.urn, school.name, demo_data.LA_CODE)
+        pupils = demo_data.school_pupils(school, academic_year(days[-1]))
+        grid = demo_registers.make_grid(
+            pupils, days, closed, seed=seed, habits=demo_registers.HABITS[seed]
+        )
         content = demo_registers.to_csv(demo_registers.wide_rows(grid), bom=True)
-        upload_id = await uploads.create_upload(school_id, f"demo-register-{urn}.csv", content)
+        upload_id = await uploads.create_upload(
+            school_id, f"demo-register-{school.urn}.csv", content
+        )
         outcome = await uploads.run_import(upload_id)
         if outcome["status"] != UploadStatus.DONE:
             raise RuntimeError(f"the demo register did not import: {outcome['error']}")

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.e2e
 
 def todays_register() -> tuple[bytes, demo_data.DemoPupil, date]:
     """The last week of the demo school's register again, with one more child coded N today."""
-    _, _, establishment, years = demo_data.SCHOOLS[0]
-    pupils = demo_data.demo_pupils(establishment, years, per_year=8, seed=0)
+    school = demo_data.SCHOOLS[0]
+    pupils = demo_data.demo_pupils(school.establishment, school.year_groups, per_year=8, seed=0)
     days, closed = term_ending(date.today())
     last_week = [d for d in days if d not in closed][-5:]
     grid = make_grid(pupils, last_week, set(), seed=42, patterns=False)

@@ -432,8 +432,8 @@ def _database_url(engine: Any) -> str:
 
 def _big_register() -> bytes:
     """A full year for 1,200 pupils: seconds to import, a wide window for the kill."""
-    _, _, establishment, years = demo_data.SCHOOLS[0]
-    pupils = demo_data.demo_pupils(establishment, years, per_year=200, seed=3)
+    school = demo_data.SCHOOLS[0]
+    pupils = demo_data.demo_pupils(school.establishment, school.year_groups, per_year=200, seed=3)
     days = weekdays(date(2024, 9, 2), date(2025, 5, 23))
     return to_csv(wide_rows(make_grid(pupils, days, set(), seed=3, patterns=False)))
 
