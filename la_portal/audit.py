@@ -27,15 +27,24 @@ from cme.timeline import LONDON
 from cme.web.guards import requires_la_admin
 from cme.web.pages import render, viewer_of
 from la_portal import audit_words
-from school_portal.export import XLSX
+from school_portal.export import XLSX, as_text
 
 PAGE_SIZE = 50
 # A download is for a period or a person, not the whole history: past this many rows, the
 # newest are given and the page says so.
 EXPORT_CAP = 10_000
 
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+# Ids and page numbers from the address: ASCII digits only (str.isdigit also accepts "²",
+# which int() refuses), and few enough that the database can take the offset.
+_NUMBER = re.compile(r"[0-9]{1,9}")
+# A filter date outside these years is a typing mistake, and the day after 31/12/9999 does
+# not exist.
+_YEARS = range(1900, 3000)
+
+
+def _number(typed: str) -> int | None:
+    return int(typed) if _NUMBER.fullmatch(typed) else None
 
 
 def _day(typed: str) -> date:
@@ -44,8 +53,12 @@ def _day(typed: str) -> date:
     match = _UK_DATE.match(typed)
     if match:
         day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    return date.fromisoformat(typed)
+        found = date(year, month, day)
+    else:
+        found = date.fromisoformat(typed)
+    if found.year not in _YEARS:
+        raise ValueError(typed)
+    return found
 
 
 @dataclass
@@ -66,13 +79,12 @@ class AuditQuery:
         cls, who: str, what: str, school: str, since: str, until: str, page: str
     ) -> AuditQuery:
         q = cls(who.strip(), what.strip(), school.strip(), since.strip(), until.strip())
-        q.page = int(page) if page.strip().isdigit() and int(page) > 0 else 1
+        q.page = min(_number(page.strip()) or 1, 1_000_000)
         account_id = school_id = None
         action = None
         if q.who:
-            if q.who.isdigit():
-                account_id = int(q.who)
-            else:
+            account_id = _number(q.who)
+            if account_id is None:
                 q.errors["who"] = "Choose a person from the list."
         if q.what:
             try:
@@ -80,9 +92,8 @@ class AuditQuery:
             except ValueError:
                 q.errors["what"] = "Choose what happened from the list."
         if q.school:
-            if q.school.isdigit():
-                school_id = int(q.school)
-            else:
+            school_id = _number(q.school)
+            if school_id is None:
                 q.errors["school"] = "Choose a school from the list."
         days: dict[str, date | None] = {"since": None, "until": None}
         for name, words in (("since", "From"), ("until", "To")):
@@ -148,13 +159,6 @@ async def _described(
     return [(r, audit_words.describe(r, children)) for r in rows]
 
 
-def _as_text(cells: Any) -> None:
-    # Details can hold what people typed (names, file names): never let it become a formula.
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-            cell.data_type = "s"
-
-
 def _workbook(caption: str, rows: list[tuple[AuditRow, audit_words.Described]], note: str) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -162,11 +166,11 @@ def _workbook(caption: str, rows: list[tuple[AuditRow, audit_words.Described]], 
     sheet.title = "Audit trail"
     sheet.append([caption])
     sheet["A1"].font = Font(bold=True)
-    _as_text(sheet[1])
+    as_text(sheet[1])
     header_row = 2
     if note:
         sheet.append([note])
-        _as_text(sheet[2])
+        as_text(sheet[2])
         header_row = 3
     sheet.append(["When (UK time)", "Who", "What", "School", "Event", "Details"])
     for cell in sheet[header_row]:
@@ -183,7 +187,7 @@ def _workbook(caption: str, rows: list[tuple[AuditRow, audit_words.Described]], 
             ]
         )
         last = sheet.max_row
-        _as_text(sheet[last])
+        as_text(sheet[last])
         sheet.cell(last, 1).number_format = "dd/mm/yyyy hh:mm"
         sheet.cell(last, 6).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.auto_filter.ref = f"A{header_row}:F{max(sheet.max_row, header_row)}"

@@ -28,7 +28,9 @@ CHILD_HEADERS = ["UPN", "Surname", "Forename", "Year", "Reg"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _as_text(row: Sequence[Any]) -> None:
+def as_text(row: Sequence[Any]) -> None:
+    """Store the row's text cells as text, so that none becomes a formula; every .xlsx this
+    tracker writes goes through here."""
     for cell in row:
         if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
             cell.data_type = "s"
@@ -61,7 +63,7 @@ def _sheet(book: Workbook, title: str, caption: str, headers: list[str]) -> Work
     assert isinstance(sheet, Worksheet)
     sheet.title = title
     sheet.append([caption])
-    _as_text(sheet[1])
+    as_text(sheet[1])
     sheet["A1"].font = Font(bold=True)
     sheet.append(headers)
     for cell in sheet[2]:
@@ -114,7 +116,7 @@ def flags_workbook(
             row += _flag_cells(k, by_kind.get(k))
         row.append("\n".join(flag_words.detail(f.flag, report.policy) for f in group))
         sheet.append(row)
-        _as_text(sheet[sheet.max_row])
+        as_text(sheet[sheet.max_row])
         sheet.cell(sheet.max_row, len(row)).alignment = Alignment(wrap_text=True, vertical="top")
     widths = [16, 16, 14, 6, 6, 30] + [14] * (len(headers) - 7) + [80]
     return _finish(sheet, widths)
@@ -142,5 +144,5 @@ def pupils_workbook(
                 "; ".join(flag_words.label(f.kind) for f in current) or None,
             ]
         )
-        _as_text(sheet[sheet.max_row])
+        as_text(sheet[sheet.max_row])
     return _finish(sheet, [16, 16, 14, 6, 6, 14, 50])

@@ -1,7 +1,8 @@
 """Flags for a school on a school day, and a pupil's attendance calendar.
 
-Reads the compact mark strings for the day's academic year and the one before (a run can
-carry over the summer), so a whole school's flags are a few thousand short string scans.
+Reads the compact mark strings of the academic years up to the day's (a run can carry over
+the summer, an N can stay overdue for years), so a whole school's flags are a few thousand
+short string scans.
 """
 
 from __future__ import annotations
@@ -76,10 +77,14 @@ async def policy_for_school(school_id: int) -> Policy:
     return await policy_for_la(int(row["la"])) if row else Policy()
 
 
-async def _school_days(school_id: int, years: list[int]) -> list[date]:
-    rows = await SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
-        SchoolYear.school == school_id, SchoolYear.academic_year.is_in(years)
+async def _school_days(school_id: int, years: list[int] | None) -> list[date]:
+    """The school's school days in `years` (None: every year), in order."""
+    query = SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
+        SchoolYear.school == school_id
     )
+    if years is not None:
+        query = query.where(SchoolYear.academic_year.is_in(years))
+    rows = await query
     return sorted(d for r in rows for d in school_days(r["academic_year"], r["calendar"]))
 
 
@@ -104,13 +109,16 @@ async def school_flags(school_id: int, on: date | None = None) -> SchoolFlags:
     on = on or await latest_school_day(school_id)
     if on is None:
         return SchoolFlags(school_id, None, [], [], await policy_for_school(school_id))
-    years = [academic_year(on) - 1, academic_year(on)]
-    days = await _school_days(school_id, years)
+    # The school days of every year, so that the page can step to the next year's days and
+    # knows the register's latest; the marks of every year up to `on`'s, not only the last
+    # two: an N never corrected stays overdue however old it is (the pupil page reads every
+    # year too), and no flag looks past `on`.
+    days = await _school_days(school_id, None)
     policy = await policy_for_school(school_id)
     marks: dict[int, dict[int, str]] = {}
     for row in await PupilYear.select(
         PupilYear.pupil, PupilYear.academic_year, PupilYear.marks
-    ).where(PupilYear.school == school_id, PupilYear.academic_year.is_in(years)):
+    ).where(PupilYear.school == school_id, PupilYear.academic_year <= academic_year(on)):
         marks.setdefault(row["pupil"], {})[row["academic_year"]] = row["marks"]
     pupils = {
         r["id"]: r for r in await Pupil.select(*PUPIL_DETAILS).where(Pupil.school == school_id)
