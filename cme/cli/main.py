@@ -276,6 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
     flags.add_argument("--on", help="YYYY-MM-DD (default: the latest day in the register)")
     flags.add_argument("--json", action="store_true")
     flags.set_defaults(run=cmd_flags)
+
+    from cme.cli import cases
+
+    cases.add_parsers(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ from litestar.response import Template
 from cme.storage.flags import pupil_record
 from cme.web import calendar_view, flag_words
 from cme.web.pages import render, viewer_of
+from cme.web.pupil_sections import pupil_sections
 
 
 def parse_day(value: str | None) -> date | None:
@@ -63,6 +64,8 @@ async def pupil_page(
         chosen=record.on,
     )
     back_to = local_path(request.query_params.get("back"), portal)
+    viewer = viewer_of(request)
+    sections = await pupil_sections(viewer, record.pupil, portal)
     return render(
         request,
         "pupil.html",
@@ -81,4 +84,5 @@ async def pupil_page(
         legend=calendar_view.LEGEND,
         back=back_to or back.format(school_id=record.pupil["school.id"]),
         back_param=back_to or "",
+        **sections,
     )

@@ -1,0 +1,158 @@
+"""What the case rules need to know about a school, read once: its register days, projected
+calendar, thresholds, and the marks and leave of the pupils asked about."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cme.attendance import PupilMarks, continuous_absence_run
+from cme.cases.absences import Reason, days_coded_n, days_missing
+from cme.cases.calendar import SchoolCalendar
+from cme.cases.case import Case, Event, EventKind, Status
+from cme.leave import Leave
+from cme.policy import Policy
+from cme.storage.calendar_facts import leaves_for_school, term_dates
+from cme.storage.clock import utcnow
+from cme.storage.policies import policy_for_la
+from cme.storage.tables import Case as CaseRow
+from cme.storage.tables import CaseEvent, PupilYear, School, SchoolYear
+from cme.timeline import LONDON, academic_year, closed_days, school_days
+
+
+def today() -> date:
+    """Today in England: statutory days are London's."""
+    return utcnow().astimezone(LONDON).date()
+
+
+@dataclass(frozen=True)
+class SchoolContext:
+    school_id: int
+    la_id: int
+    policy: Policy
+    days: Sequence[date]
+    calendar: SchoolCalendar
+    marks: dict[int, PupilMarks] = field(default_factory=dict)
+    leaves: dict[int, list[Leave]] = field(default_factory=dict)
+
+    def marks_of(self, pupil_id: int) -> PupilMarks:
+        return self.marks.get(pupil_id) or PupilMarks({})
+
+    def run_school_days(self, pupil_id: int, on: date) -> int:
+        """The G/N/O run ending on the last register day up to `on`."""
+        last = [d for d in self.days if d <= on]
+        if not last:
+            return 0
+        return continuous_absence_run(self.marks_of(pupil_id), self.days, last[-1])[0]
+
+    def days_missing(self, case: Case, on: date) -> int:
+        to = min(on, case.closed_on) if case.closed_on else on
+        return days_missing(self.marks_of(case.pupil_id), self.days, case.day_one, to, case.reason)
+
+    def n_days(self, case: Case, on: date) -> list[date]:
+        return days_coded_n(self.marks_of(case.pupil_id), self.days, case.day_one, on)
+
+
+async def school_context(
+    school_id: int, on: date, pupil_ids: Collection[int] | None = None
+) -> SchoolContext:
+    school = await School.select(School.la).where(School.id == school_id).first()
+    la_id = int(school["la"]) if school else 0
+    calendars = await SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
+        SchoolYear.school == school_id
+    )
+    days = sorted(d for r in calendars for d in school_days(r["academic_year"], r["calendar"]))
+    closures = [d for r in calendars for d in closed_days(r["academic_year"], r["calendar"])]
+    calendar = SchoolCalendar.of(days, await term_dates(la_id), closures)
+    query = PupilYear.select(PupilYear.pupil, PupilYear.academic_year, PupilYear.marks).where(
+        PupilYear.school == school_id, PupilYear.academic_year <= academic_year(on)
+    )
+    if pupil_ids is not None:
+        query = query.where(PupilYear.pupil.is_in(list(pupil_ids) or [-1]))
+    by_pupil: dict[int, dict[int, str]] = {}
+    for row in await query:
+        by_pupil.setdefault(int(row["pupil"]), {})[row["academic_year"]] = row["marks"]
+    leaves = await leaves_for_school(school_id)
+    if pupil_ids is not None:
+        leaves = {p: v for p, v in leaves.items() if p in pupil_ids}
+    return SchoolContext(
+        school_id,
+        la_id,
+        await policy_for_la(la_id) if school else Policy(),
+        days,
+        calendar,
+        {p: PupilMarks(m) for p, m in by_pupil.items()},
+        leaves,
+    )
+
+
+CASE_COLUMNS = (
+    CaseRow.id,
+    CaseRow.pupil,
+    CaseRow.school,
+    CaseRow.la,
+    CaseRow.status,
+    CaseRow.reason,
+    CaseRow.day_one,
+    CaseRow.clock_start,
+    CaseRow.closed_on,
+    CaseRow.outcome,
+    CaseRow.previous,
+    CaseRow.handed_to_la_at,
+    CaseRow.removed_on,
+    CaseRow.la_closed_on,
+    CaseRow.la_outcome,
+)
+
+
+def case_of(row: dict[str, Any], events: Sequence[Event] = ()) -> Case:
+    return Case(
+        id=int(row["id"]),
+        pupil_id=int(row["pupil"]),
+        school_id=int(row["school"]),
+        la_id=int(row["la"]),
+        status=Status(row["status"]),
+        reason=Reason(row["reason"]),
+        day_one=row["day_one"],
+        clock_start=row["clock_start"],
+        closed_on=row["closed_on"],
+        outcome=row["outcome"],
+        previous=row["previous"],
+        handed_to_la_at=row["handed_to_la_at"],
+        removed_on=row["removed_on"],
+        la_closed_on=row["la_closed_on"],
+        la_outcome=row["la_outcome"],
+        events=tuple(events),
+    )
+
+
+async def with_events(rows: Sequence[dict[str, Any]]) -> list[Case]:
+    """The cases of `rows` (CASE_COLUMNS) with their timelines, in two queries."""
+    ids = [int(r["id"]) for r in rows]
+    events: dict[int, list[Event]] = {i: [] for i in ids}
+    if ids:
+        for e in (
+            await CaseEvent.select(
+                CaseEvent.id,
+                CaseEvent.case,
+                CaseEvent.at,
+                CaseEvent.kind,
+                CaseEvent.detail,
+                CaseEvent.actor.display_name,
+            )
+            .where(CaseEvent.case.is_in(ids))
+            .order_by(CaseEvent.id)
+        ):
+            events[int(e["case"])].append(
+                Event(
+                    int(e["id"]),
+                    EventKind(e["kind"]),
+                    e["at"],
+                    e["actor.display_name"],
+                    json.loads(e["detail"] or "{}"),
+                )
+            )
+    return [case_of(r, events[int(r["id"])]) for r in rows]

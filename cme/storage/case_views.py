@@ -1,0 +1,227 @@
+"""Cases as people and scripts read them: scoped, evaluated on a day (what is due, may the
+child be removed), and, for a child's case page, recorded in the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cme.access import Viewer
+from cme.cases.case import Case, Stage, Status
+from cme.cases.clock import Due
+from cme.cases.removal import Removal
+from cme.errors import NotFound
+from cme.events import Action
+from cme.policy import Policy
+from cme.storage import audit
+from cme.storage.case_context import CASE_COLUMNS, SchoolContext, school_context, today, with_events
+from cme.storage.cases import case_for
+from cme.storage.engine import write_transaction
+from cme.storage.pupils import get_pupil
+from cme.storage.scope import pupils_of
+from cme.storage.tables import Case as CaseTable
+from cme.storage.tables import CaseDocument, Pupil
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """A case evaluated on a day."""
+
+    case: Case
+    on: date
+    due: list[Due]
+    removal: Removal
+    stage: Stage
+    days_missing: int
+    run_school_days: int
+    policy: Policy
+
+    @property
+    def overdue(self) -> list[Due]:
+        return [d for d in self.due if d.overdue]
+
+    @property
+    def next_due(self) -> Due | None:
+        waiting = [d for d in self.due if not d.done]
+        return waiting[0] if waiting else None
+
+    def status_on(self) -> str:
+        """The case's status as it stood on `on` (a case closed later was open then)."""
+        c = self.case
+        if c.status is Status.REMOVED and c.removed_on and c.removed_on <= self.on:
+            return Status.REMOVED.value
+        if c.status is Status.CLOSED and c.closed_on and c.closed_on <= self.on:
+            return Status.CLOSED.value
+        return Status.OPEN.value
+
+
+def evaluate(case: Case, context: SchoolContext, on: date) -> CaseState:
+    run = context.run_school_days(case.pupil_id, on) if case.is_open else 0
+    return CaseState(
+        case=case,
+        on=on,
+        due=case.due(on, context.calendar, context.policy, context.n_days(case, on)),
+        removal=case.removal(run, context.policy),
+        stage=case.stage(run, context.policy),
+        days_missing=context.days_missing(case, on),
+        run_school_days=run,
+        policy=context.policy,
+    )
+
+
+def open_on(case: Case, on: date) -> bool:
+    ended = case.removed_on or case.closed_on
+    return case.day_one <= on and (ended is None or ended > on)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    state: CaseState
+    pupil: dict[str, Any]
+    earlier: list[Case]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def case(self) -> Case:
+        return self.state.case
+
+
+async def case_page(viewer: Viewer, case_id: int, on: date | None = None) -> CasePage:
+    """A child's case, if the viewer may see it; looking is recorded in the access log."""
+    on = on or today()
+    async with write_transaction():
+        case = await case_for(viewer, case_id)
+        pupil = await get_pupil(viewer, case.pupil_id)
+        context = await school_context(case.school_id, on, {case.pupil_id})
+        earlier_rows = (
+            await CaseTable.select(*CASE_COLUMNS)
+            .where(CaseTable.pupil == case.pupil_id, CaseTable.id != case.id)
+            .order_by(CaseTable.day_one, ascending=False)
+        )
+        documents = (
+            await CaseDocument.select(
+                CaseDocument.id, CaseDocument.kind, CaseDocument.filename, CaseDocument.created_at
+            )
+            .where(CaseDocument.case == case.id)
+            .order_by(CaseDocument.id)
+        )
+        await audit.record(
+            Action.CASE_VIEWED,
+            viewer=viewer,
+            school_id=case.school_id,
+            case_id=case.id,
+            pupil_id=case.pupil_id,
+            upn=pupil["upn"],
+        )
+    return CasePage(
+        evaluate(case, context, on), pupil, await with_events(earlier_rows), list(documents)
+    )
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    state: CaseState
+    pupil: dict[str, Any]
+
+    @property
+    def case(self) -> Case:
+        return self.state.case
+
+
+_PUPIL = (
+    Pupil.id,
+    Pupil.upn,
+    Pupil.legal_forename,
+    Pupil.legal_surname,
+    Pupil.year_group,
+    Pupil.date_of_birth,
+    Pupil.school.name,
+    Pupil.school.urn,
+)
+
+
+async def _rows(cases: Sequence[Case], on: date) -> list[CaseListRow]:
+    by_school: dict[int, list[Case]] = {}
+    for c in cases:
+        by_school.setdefault(c.school_id, []).append(c)
+    pupil_ids = list({c.pupil_id for c in cases}) or [-1]
+    pupils = {int(p["id"]): p for p in await Pupil.select(*_PUPIL).where(Pupil.id.is_in(pupil_ids))}
+    found: list[CaseListRow] = []
+    for school_id, school_cases in by_school.items():
+        context = await school_context(school_id, on, {c.pupil_id for c in school_cases})
+        found.extend(
+            CaseListRow(evaluate(c, context, on), pupils[c.pupil_id]) for c in school_cases
+        )
+    found.sort(
+        key=lambda r: (
+            not r.case.must_refer_pending,
+            -len(r.state.overdue),
+            r.case.day_one,
+            r.pupil["legal_surname"],
+        )
+    )
+    return found
+
+
+async def cases_for_school(
+    viewer: Viewer, school_id: int, on: date | None = None, include_closed: bool = False
+) -> list[CaseListRow]:
+    """The school's cases open on `on` (default today), or all of them."""
+    on = on or today()
+    query = pupils_of(
+        CaseTable.select(*CASE_COLUMNS).where(CaseTable.school == school_id),
+        viewer,
+        CaseTable.school,
+    )
+    if not include_closed:
+        query = query.where(CaseTable.day_one <= on)
+    cases = await with_events(await query)
+    if not include_closed:
+        cases = [c for c in cases if open_on(c, on)]
+    return await _rows(cases, on)
+
+
+async def cases_for_la(
+    viewer: Viewer, on: date | None = None, include_closed: bool = False
+) -> list[CaseListRow]:
+    """Cases the LA holds: handed over by schools and open, and children removed from roll
+    whom the LA is still looking for; with `include_closed`, every case ever handed over."""
+    if not viewer.sees_pupils or viewer.role.works_in_school:
+        raise NotFound("no such list")
+    on = on or today()
+    query = pupils_of(CaseTable.select(*CASE_COLUMNS), viewer, CaseTable.school).where(
+        CaseTable.handed_to_la_at.is_not_null()
+    )
+    if not include_closed:
+        query = query.where(
+            (CaseTable.status == Status.OPEN.value)
+            | ((CaseTable.status == Status.REMOVED.value) & CaseTable.la_closed_on.is_null())
+        )
+    return await _rows(await with_events(await query), on)
+
+
+def case_json(row: CaseListRow) -> dict[str, Any]:
+    """One case in the `cme cases --json` shape."""
+    state = row.state
+    return {
+        "id": state.case.id,
+        "upn": row.pupil["upn"],
+        "status": state.status_on(),
+        "day_one": state.case.day_one.isoformat(),
+        "school_days_missing": state.days_missing,
+        "stage": state.stage.value,
+        "outcome": state.case.outcome if state.status_on() != Status.OPEN.value else None,
+        "reason": state.case.reason.value,
+        "due": [
+            {
+                "action": d.step.value,
+                "due_on": d.due_on.isoformat(),
+                "done": d.done,
+                "overdue": d.overdue,
+            }
+            for d in state.due
+        ],
+        "removal": {"allowed": state.removal.allowed, "blocked_by": state.removal.blocked_by},
+    }
