@@ -30,6 +30,33 @@ class Action(StrEnum):
     # of who changed something.
     PUPIL_VIEWED = "pupil.viewed"
     LIST_DOWNLOADED = "list.downloaded"
+    # Cases: what the register did to them (no person: the account is empty).
+    CASE_OPENED = "case.opened"
+    CASE_DAY_ONE_MOVED = "case.day_one_moved"
+    CASE_CLOSED_BY_REGISTER = "case.closed_by_register"
+    CASE_STEP_OVERDUE = "case.step_overdue"
+    CASE_VIEWED = "case.viewed"
+    TERM_ADDED = "term.added"
+    TERM_REMOVED = "term.removed"
+    LEAVE_RECORDED = "leave.recorded"
+    LEAVE_WITHDRAWN = "leave.withdrawn"
+    # Cases: what people recorded on them (H4).
+    CASE_CONTACT_RECORDED = "case.contact_recorded"
+    CASE_SCREEN_RECORDED = "case.screen_recorded"
+    CASE_REFERRAL_RECORDED = "case.referral_recorded"
+    CASE_ENQUIRY_RECORDED = "case.enquiry_recorded"
+    CASE_NOTE_ADDED = "case.note_added"
+    CASE_HANDED_OFF = "case.handed_off"
+    CASE_JOINT_REVIEW_RECORDED = "case.joint_review_recorded"
+    CASE_NO_SICKNESS_RECORDED = "case.no_sickness_recorded"
+    CASE_CLOSED = "case.closed"
+    CASE_REMOVED = "case.removed"
+    CASE_FOUND = "case.found"
+    CASE_DOCUMENT_DOWNLOADED = "case.document_downloaded"
+    # Pupil details (H1).
+    PUPIL_DETAILS_IMPORTED = "pupil_details.imported"
+    CONTACT_ADDED = "contact.added"
+    CONTACT_CORRECTED = "contact.corrected"
 
     @property
     def label(self) -> str:
@@ -56,6 +83,32 @@ _LABELS = {
     Action.REGISTER_REJECTED: "Register refused",
     Action.PUPIL_VIEWED: "Child's record viewed",
     Action.LIST_DOWNLOADED: "List of children downloaded",
+    Action.CASE_OPENED: "Case opened",
+    Action.CASE_DAY_ONE_MOVED: "Case's day one corrected",
+    Action.CASE_CLOSED_BY_REGISTER: "Case closed by the register",
+    Action.CASE_STEP_OVERDUE: "Step on a case overdue",
+    Action.CASE_VIEWED: "Case viewed",
+    Action.TERM_ADDED: "Term dates added",
+    Action.TERM_REMOVED: "Term dates removed",
+    Action.LEAVE_RECORDED: "Leave of absence recorded",
+    Action.LEAVE_WITHDRAWN: "Leave of absence withdrawn",
+    Action.CASE_CONTACT_RECORDED: "Contact attempt recorded on a case",
+    Action.CASE_SCREEN_RECORDED: "Vulnerability screen recorded",
+    Action.CASE_REFERRAL_RECORDED: "Referral to police or children's social care recorded",
+    Action.CASE_ENQUIRY_RECORDED: "Reasonable enquiry recorded",
+    Action.CASE_NOTE_ADDED: "Note added to a case",
+    Action.CASE_HANDED_OFF: "Case handed to the LA",
+    Action.CASE_JOINT_REVIEW_RECORDED: "Joint review recorded",
+    Action.CASE_NO_SICKNESS_RECORDED: (
+        "DSL's declaration on sickness or unavoidable cause recorded"
+    ),
+    Action.CASE_CLOSED: "Case closed with an outcome",
+    Action.CASE_REMOVED: "Child removed from roll as missing education",
+    Action.CASE_FOUND: "Child missing education found by the LA",
+    Action.CASE_DOCUMENT_DOWNLOADED: "Deletion return downloaded",
+    Action.PUPIL_DETAILS_IMPORTED: "Pupil details imported",
+    Action.CONTACT_ADDED: "Parent or carer contact added",
+    Action.CONTACT_CORRECTED: "Parent or carer contact corrected",
 }
 
 

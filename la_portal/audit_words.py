@@ -13,6 +13,8 @@ from datetime import date, datetime
 from typing import Any
 
 from cme.attendance import FlagKind
+from cme.cases.enquiries import LA_ENQUIRIES, SCHOOL_ENQUIRIES
+from cme.cases.outcomes import Outcome
 from cme.events import Action
 from cme.policy import NAMES as THRESHOLD_NAMES
 from cme.roles import Role
@@ -57,9 +59,48 @@ _KEY_WORDS = {
     "filters": "Filters",
     "who": "Who",
     "what": "What",
+    "first_day": "First day",
+    "last_day": "Last day",
+    "starts_on": "Leave starts",
+    "return_on": "Expected back",
+    "leave": "Leave number",
+    "term": "Term number",
+    "case_id": "Case number",
+    "event": "Timeline entry",
+    "side": "Whose enquiry",
+    "enquiry": "Enquiry",
+    "agency": "Agency",
+    "decision": "Decision",
+    "outcome": "Outcome",
+    "document": "Document number",
+    "must_refer": "Must refer",
+    "handed_to_la_at": "Handed to the LA",
+    "closed_on": "Closed on",
+    "removed_on": "Removed from roll on",
+    "la_closed_on": "Found on",
+    "la_outcome": "Found: outcome",
+    "contact_name": "Contact",
+    "before": "Before",
+    "after": "After",
+    "relationship": "Relationship",
+    "lives_with_pupil": "Lives with the pupil",
+    "phones": "Phone numbers",
+    "address_lines": "Address",
+    "postcode": "Postcode",
+    "priority": "Priority",
+    "details_changed": "Pupils whose details changed",
+    "statuses_changed": "Statuses changed",
+    "contacts_added": "Contacts added",
+    "contacts_changed": "Contacts changed",
+    "contacts_ended": "Contacts no longer listed",
 }
 
-_LISTS = {"flags": "the flags list", "pupils": "the pupils list", "audit": "the audit trail"}
+_LISTS = {
+    "flags": "the flags list",
+    "pupils": "the pupils list",
+    "audit": "the audit trail",
+    "cases": "the cases list",
+}
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -166,6 +207,17 @@ def _changes(d: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return ", ".join(names.get(k, key_words(k).lower()) for k in changes)
 
 
+def _term(d: Mapping[str, Any]) -> str:
+    if not d.get("name"):
+        return ""
+    days = f"{value_words(d.get('first_day'))} to {value_words(d.get('last_day'))}"
+    return f"{d.get('name', '')} ({days})"
+
+
+def _on_case(d: Mapping[str, Any], children: Children) -> str:
+    return f"{_child(d, children)}, case {d.get('case_id', '')}"
+
+
 _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     Action.LA_ADDED: lambda d, c: f"{d.get('name', '')} (code {d.get('code', '')})",
     Action.SCHOOL_ADDED: lambda d, c: f"{d.get('name', '')} (URN {d.get('urn', '')})",
@@ -189,6 +241,25 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     Action.REGISTER_REJECTED: lambda d, c: f"upload number {d.get('upload', '')}",
     Action.PUPIL_VIEWED: lambda d, c: _child(d, c),
     Action.LIST_DOWNLOADED: lambda d, c: _download(d),
+    Action.TERM_ADDED: lambda d, c: _term(d),
+    Action.TERM_REMOVED: lambda d, c: _term(d),
+    Action.LEAVE_RECORDED: lambda d, c: _child(d, c),
+    Action.LEAVE_WITHDRAWN: lambda d, c: _child(d, c),
+    Action.CASE_CONTACT_RECORDED: _on_case,
+    Action.CASE_SCREEN_RECORDED: _on_case,
+    Action.CASE_REFERRAL_RECORDED: _on_case,
+    Action.CASE_ENQUIRY_RECORDED: _on_case,
+    Action.CASE_NOTE_ADDED: _on_case,
+    Action.CASE_HANDED_OFF: _on_case,
+    Action.CASE_JOINT_REVIEW_RECORDED: _on_case,
+    Action.CASE_NO_SICKNESS_RECORDED: _on_case,
+    Action.CASE_CLOSED: _on_case,
+    Action.CASE_REMOVED: _on_case,
+    Action.CASE_FOUND: _on_case,
+    Action.CASE_DOCUMENT_DOWNLOADED: _on_case,
+    Action.PUPIL_DETAILS_IMPORTED: lambda d, c: _plural(d.get("pupils", 0), "pupil"),
+    Action.CONTACT_ADDED: lambda d, c: _child(d, c),
+    Action.CONTACT_CORRECTED: lambda d, c: _child(d, c),
 }
 
 
@@ -205,6 +276,9 @@ _VALUE_WORDS: dict[str, Callable[[Any], str]] = {
     "flag": _flag,
     "list": lambda v: _LISTS.get(str(v), value_words(v)),
     "action": _action_words,
+    "outcome": lambda v: Outcome(v).label if v in set(Outcome) else value_words(v),
+    "side": lambda v: {"school": "the school", "la": "the LA"}.get(str(v), value_words(v)),
+    "enquiry": lambda v: {**LA_ENQUIRIES, **SCHOOL_ENQUIRIES}.get(str(v), value_words(v)),
 }
 
 

@@ -11,6 +11,7 @@ from cme.access import Viewer
 from cme.attendance import FlagKind
 from cme.errors import NotFound
 from cme.storage import pupils
+from cme.storage.case_views import case_ids_on
 from cme.storage.flags import current_flags, flags_download, flags_for_viewer, pupils_download
 from cme.web import flag_words
 from cme.web.guards import requires_school_staff
@@ -74,6 +75,7 @@ class SchoolController(Controller):
         viewer = viewer_of(request)
         chosen = TodayFilters.parse(on, flag, year)
         report = await flags_for_viewer(viewer, _school_of(viewer), parse_day(on))
+        cases = await case_ids_on(viewer, _school_of(viewer), report.on) if report.on else {}
         shown = report.only(chosen.flag, chosen.year or None)
         day = report.on.isoformat() if report.on else ""
         here = with_query("/school/today", **chosen.query(day))
@@ -91,6 +93,7 @@ class SchoolController(Controller):
             request,
             "school/today.html",
             report=report,
+            cases=cases,
             groups=shown.by_child(),
             kinds=list(FlagKind),
             years=report.year_groups,

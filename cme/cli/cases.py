@@ -60,9 +60,10 @@ def cmd_cases(args: argparse.Namespace) -> None:
     for c in cases:
         overdue = [d["action"] for d in c["due"] if d["overdue"]]
         late = f"  overdue: {', '.join(overdue)}" if overdue else ""
+        days = c["school_days_missing"]
         print(
             f"#{c['id']:<6} {c['upn']}  {c['status']:<8} day one {c['day_one']}  "
-            f"{c['school_days_missing']:>3} school days  {c['stage']}{late}"
+            f"{days:>3} school day{'' if days == 1 else 's'}  {c['stage']}{late}"
         )
     print(f"{len(cases)} case{'s' if len(cases) != 1 else ''} on {on}.")
 

@@ -207,6 +207,12 @@ def cmd_flags(args: argparse.Namespace) -> None:
     print(f"{len(flags)} flags on {report.on}.")
 
 
+def _import_pupils(args: argparse.Namespace) -> None:
+    from cme.cli.pupil_details import import_pupil_details_command
+
+    import_pupil_details_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cme", description="Children missing education tracker")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -270,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--school", required=True, help="the school's URN")
     imp.add_argument("--json", action="store_true", help="print the summary as JSON")
     imp.set_defaults(run=cmd_import_register)
+
+    pupils = sub.add_parser("import-pupils", help="import a pupil-details export (.xlsx or .csv)")
+    pupils.add_argument("file")
+    pupils.add_argument("--school", required=True, help="the school's URN")
+    pupils.add_argument("--json", action="store_true", help="print the summary as JSON")
+    pupils.set_defaults(run=_import_pupils)
 
     flags = sub.add_parser("flags", help="the flags for a school on a school day")
     flags.add_argument("--school", required=True, help="the school's URN")

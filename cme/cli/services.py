@@ -91,6 +91,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
             "`cme worker` runs jobs from Redis: set CME_REDIS_URL=redis://HOST:6379/0 "
             "(without it, `cme serve` runs jobs in-process)"
         )
+    from cme.settings import mail_from_env
+
+    # A wrong CME_SMTP_URL is refused at start, naming the setting, not found by a failing job.
+    mail_from_env()
     asyncio.run(_check_services(redis_url))
     # One line per job start, end and failure (logger cme.jobs); arq's own lines repeat them.
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)

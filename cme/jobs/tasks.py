@@ -7,7 +7,7 @@ from typing import Any
 
 from cme.jobs import DailyJob, Job, JobQueue, by_name
 from cme.jobs.ledger import once_a_day
-from cme.storage import accounts, uploads
+from cme.storage import accounts, notifications, uploads
 from cme.timeline import LONDON
 
 
@@ -42,13 +42,39 @@ async def enqueue_import(queue: JobQueue, upload_id: int) -> bool:
     return await queue.enqueue("import_register", job_id=f"import:{upload_id}", upload_id=upload_id)
 
 
+async def send_emails(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Send the notification emails due; each email keeps its own tries and last error."""
+    return await notifications.send_due_emails()
+
+
+async def sweep_cases(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Daily, early: bring every school's cases up to today (open, close, mark overdue), once
+    a day whichever runner gets there first."""
+    from cme.storage.cases import sweep
+
+    day = datetime.now(LONDON).date()
+    ran, result = await once_a_day("sweep_cases", day, lambda: sweep(day))
+    if not ran or result is None:
+        return {"ran": False}
+    return {
+        "ran": True,
+        "opened": result.opened,
+        "closed": result.closed,
+        "overdue": result.overdue,
+    }
+
+
 IMPORT_TRIES = 3
 
 JOBS = by_name(
     Job("housekeeping", housekeeping),
     Job("import_register", import_register, max_tries=IMPORT_TRIES),
     Job("queue_unfinished_imports", queue_unfinished_imports, max_tries=1),
+    # One try: a failed email is retried by the outbox's own back-off, not by re-running
+    # the whole batch.
+    Job("send_emails", send_emails, max_tries=1),
+    Job("sweep_cases", sweep_cases),
 )
-DAILY = (DailyJob("housekeeping", hour=2, minute=15),)
+DAILY = (DailyJob("housekeeping", hour=2, minute=15), DailyJob("sweep_cases", hour=6, minute=30))
 # Run when a runner starts and (by `cme worker`) every minute after.
-SWEEPS = ("queue_unfinished_imports",)
+SWEEPS = ("queue_unfinished_imports", "send_emails")

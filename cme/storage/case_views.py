@@ -225,3 +225,18 @@ def case_json(row: CaseListRow) -> dict[str, Any]:
         ],
         "removal": {"allowed": state.removal.allowed, "blocked_by": state.removal.blocked_by},
     }
+
+
+async def case_ids_on(viewer: Viewer, school_id: int, on: date) -> dict[int, int]:
+    """pupil id -> the case open for them on `on`, for linking a list of children."""
+    rows = await pupils_of(
+        CaseTable.select(CaseTable.id, CaseTable.pupil).where(
+            CaseTable.school == school_id,
+            CaseTable.day_one <= on,
+            CaseTable.closed_on.is_null() | (CaseTable.closed_on > on),
+            CaseTable.removed_on.is_null() | (CaseTable.removed_on > on),
+        ),
+        viewer,
+        CaseTable.school,
+    )
+    return {int(r["pupil"]): int(r["id"]) for r in rows}

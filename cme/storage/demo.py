@@ -6,7 +6,14 @@ from datetime import date
 
 from cme import demo_data, demo_registers
 from cme.events import UploadStatus
-from cme.storage import accounts, organisations, uploads
+from cme.storage import (
+    accounts,
+    calendar_facts,
+    demo_cases,
+    organisations,
+    pupil_details,
+    uploads,
+)
 from cme.storage.tables import LocalAuthority
 from cme.timeline import academic_year
 
@@ -19,10 +26,15 @@ async def seed_demo(today: date | None = None) -> bool:
     """
     if await LocalAuthority.exists().where(LocalAuthority.code == demo_data.LA_CODE):
         return False
-    await organisations.add_la(demo_data.LA_CODE, demo_data.LA_NAME)
+    la_id = await organisations.add_la(demo_data.LA_CODE, demo_data.LA_NAME)
     days, closed = demo_registers.term_ending(today or date.today())
+    # Terms behind and ahead of the registers, so that due dates are projected over holidays.
+    year = academic_year(days[-1])
+    await calendar_facts.seed_demo_terms(la_id, [year - 1, year])
+    school_ids: list[int] = []
     for seed, school in enumerate(demo_data.SCHOOLS):
         school_id = await organisations.add_school(school.urn, school.name, demo_data.LA_CODE)
+        school_ids.append(school_id)
         pupils = demo_data.school_pupils(school, academic_year(days[-1]))
         grid = demo_registers.make_grid(
             pupils, days, closed, seed=seed, habits=demo_registers.HABITS[seed]
@@ -34,6 +46,7 @@ async def seed_demo(today: date | None = None) -> bool:
         outcome = await uploads.run_import(upload_id)
         if outcome["status"] != UploadStatus.DONE:
             raise RuntimeError(f"the demo register did not import: {outcome['error']}")
+        await pupil_details.seed_demo_details(school_id, seed)
     for account in demo_data.demo_accounts():
         await accounts.add_account(
             email=account.email,
@@ -43,4 +56,7 @@ async def seed_demo(today: date | None = None) -> bool:
             school_urn=account.school_urn,
             la_code=None if account.school_urn else demo_data.LA_CODE,
         )
+    # Cases at every stage, worked through the same actions people use (so the timelines and
+    # the audit trail are real); after the accounts, because the demo staff act on them.
+    await demo_cases.seed_demo_cases(la_id, school_ids, today or date.today())
     return True

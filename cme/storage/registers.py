@@ -169,6 +169,13 @@ async def apply_register(school_id: int, register: Register) -> ImportSummary:
                     school_id, year, [m for (_, y), m in stored.items() if y == year]
                 )
         await _store_notes(ids, register)
+    if written:
+        # Cases follow the register: opened, corrected or closed by what was just imported.
+        # In its own transaction, after the marks are safe: should it fail, the daily sweep
+        # does the same work.
+        from cme.storage.cases import sync_school
+
+        await sync_school(school_id)
     return summary
 
 

@@ -168,6 +168,194 @@ class RegisterFile(Table, tablename="register_file"):
     content = Bytea()
 
 
+# --- cases (lead) ---
+
+
+class Case(Table, tablename="cme_case"):
+    """A child's case from day one until found, explained or lawfully removed from roll.
+
+    `status` is the school's side ('open', 'closed', 'removed'); after a removal the LA goes on
+    looking until `la_closed_on`. The table is not called "case": that is an SQL keyword.
+    """
+
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.restrict, index=True)
+    school = ForeignKey(School, null=False, on_delete=OnDelete.restrict, index=True)
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict, index=True)
+    status = Varchar(length=20, default="open")
+    reason = Varchar(length=40)
+    day_one = Date()
+    clock_start = Date()
+    opened_at = Timestamptz()
+    closed_on = Date(null=True, default=None)
+    outcome = Varchar(length=40, null=True, default=None)
+    # The earlier case of the same child (a later absence opens a new, linked case).
+    previous = Integer(null=True, default=None)
+    handed_to_la_at = Timestamptz(null=True, default=None)
+    removed_on = Date(null=True, default=None)
+    la_closed_on = Date(null=True, default=None)
+    la_outcome = Varchar(length=40, null=True, default=None)
+
+
+class CaseEvent(Table, tablename="case_event"):
+    """Everything that happened on a case, in order: the timeline. `detail` is JSON."""
+
+    id: Serial
+    case = ForeignKey(Case, null=False, on_delete=OnDelete.cascade, index=True)
+    at = Timestamptz()
+    actor = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    kind = Varchar(length=40)
+    detail = Text(default="{}")
+
+
+class CaseDocument(Table, tablename="case_document"):
+    """A document produced on a case (the deletion return), kept as it was sent."""
+
+    id: Serial
+    case = ForeignKey(Case, null=False, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=40)
+    filename = Varchar(length=255)
+    created_at = Timestamptz()
+    created_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    content = Bytea()
+
+
+# --- end cases ---
+
+
+# --- term dates and leave (H3) ---
+
+
+class LaTerm(Table, tablename="la_term"):
+    """One of the LA's terms (a half term is a term of its own): the gaps are holidays, so
+    the clock projects school days into the future over these."""
+
+    id: Serial
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=60)
+    first_day = Date()
+    last_day = Date()
+
+
+class LeaveOfAbsence(Table, tablename="leave_of_absence"):
+    """Leave the school authorised, with the day the child is expected back. Withdrawn leave
+    is kept (with `withdrawn_at`), never deleted: a case may have started from it."""
+
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade, index=True)
+    school = ForeignKey(School, null=False, on_delete=OnDelete.restrict, index=True)
+    starts_on = Date()
+    return_on = Date()
+    reason = Text()
+    recorded_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz()
+    withdrawn_at = Timestamptz(null=True, default=None)
+
+
+# --- end term dates and leave (H3) ---
+
+
+# --- notifications (H2) ---
+
+
+class Notification(Table, tablename="notification"):
+    """A notice to one person that something needs them (cme.notices): its kind and the page
+    to open, never a child's details. `case_id` is the case it is about, a plain number:
+    a notice only points at the case, and must not stand in the way of anything done to it."""
+
+    id: Serial
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.cascade)
+    created_at = Timestamptz()
+    kind = Varchar(length=40)
+    link = Varchar(length=500)
+    case_id = Integer(null=True, default=None)
+    read_at = Timestamptz(null=True, default=None)
+
+
+class EmailOutbox(Table, tablename="email_outbox"):
+    """An email to send, written with the notice in the same transaction and sent later by
+    the `send_emails` job, so a mail server that is down delays emails and loses none."""
+
+    id: Serial
+    notification = ForeignKey(Notification, null=False, on_delete=OnDelete.cascade, index=True)
+    to_address = Varchar(length=254)
+    subject = Varchar(length=200)
+    body = Text()
+    created_at = Timestamptz()
+    attempts = Integer(default=0)
+    # Not tried again before this: the back-off after a failure, and while one sender has
+    # it in hand, so two senders never send the same email.
+    next_attempt_at = Timestamptz(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+    last_error = Text()
+
+
+# --- end notifications (H2) ---
+
+
+# --- pupil details (H1) ---
+# Each row is one version: the current one has `valid_to` null, and a change closes it and
+# adds another, so an old address, contact or status is never lost. `source` is "import" or
+# "hand" (school staff, `changed_by`).
+
+
+class PupilDetailVersion(Table, tablename="pupil_detail"):
+    """A pupil's names, birth date, gender and address as an import or a person gave them."""
+
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade, index=True)
+    legal_forename = Varchar(length=200)
+    legal_surname = Varchar(length=200)
+    preferred_forename = Varchar(length=200)
+    preferred_surname = Varchar(length=200)
+    former_surnames = Varchar(length=200)
+    date_of_birth = Date(null=True, default=None)
+    gender = Varchar(length=30)
+    address = Text()  # lines joined by newlines
+    postcode = Varchar(length=12)
+    valid_from = Timestamptz()
+    valid_to = Timestamptz(null=True, default=None)
+    source = Varchar(length=20)
+    changed_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+
+
+class PupilStatusVersion(Table, tablename="pupil_status"):
+    """One status (`cme.pupil_details.STATUS_KEYS`) of a pupil, yes or no, over a time."""
+
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=40)
+    value = Boolean(default=False)
+    valid_from = Timestamptz()
+    valid_to = Timestamptz(null=True, default=None)
+    source = Varchar(length=20)
+    changed_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+
+
+class PupilContactVersion(Table, tablename="pupil_contact"):
+    """A parent or carer of a pupil. `contact` numbers the person within the pupil, so all
+    versions of one person's details share it."""
+
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade, index=True)
+    contact = Integer()
+    name = Varchar(length=200)
+    relationship = Varchar(length=60)
+    lives_with_pupil = Boolean(default=False)
+    phones = Text()  # one number a line
+    email = Varchar(length=254)
+    address = Text()  # lines joined by newlines; empty when it is the pupil's address
+    postcode = Varchar(length=12)
+    priority = Integer(default=1)
+    valid_from = Timestamptz()
+    valid_to = Timestamptz(null=True, default=None)
+    source = Varchar(length=20)
+    changed_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+
+
+# --- end pupil details (H1) ---
+
+
 ALL_TABLES: tuple[type[Table], ...] = (
     LocalAuthority,
     School,
@@ -183,9 +371,21 @@ ALL_TABLES: tuple[type[Table], ...] = (
     SessionNote,
     RegisterUpload,
     RegisterFile,
+    Case,
+    CaseEvent,
+    CaseDocument,
+    LaTerm,
+    LeaveOfAbsence,
+    Notification,
+    EmailOutbox,
+    PupilDetailVersion,
+    PupilStatusVersion,
+    PupilContactVersion,
 )
 
 UNIQUE_INDEXES = {
+    # Partial: one *open* case per pupil.
+    "cme_case_one_open": ("cme_case", ("pupil",)),
     "job_ledger_name_run_on": ("job_ledger", ("name", "run_on")),
     "pupil_school_upn": ("pupil", ("school", "upn")),
     "pupil_year_pupil_year": ("pupil_year", ("pupil", "academic_year")),

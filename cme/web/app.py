@@ -28,6 +28,7 @@ from cme.storage.engine import close_engine, open_engine
 from cme.web import pages
 from cme.web.auth import SessionAuthentication, SignInController
 from cme.web.health import health
+from cme.web.notifications import NotificationsController
 
 HERE = Path(__file__).parent
 TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, jobs: JobQueue | None = None) -
             health,
             *school_portal.CONTROLLERS,
             *la_portal.CONTROLLERS,
+            NotificationsController,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         middleware=[DefineMiddleware(SessionAuthentication, exclude=["^/static/", "^/health$"])],

@@ -31,6 +31,10 @@ NOTICES = {
     "user_deactivated": "Account deactivated. Its sessions have ended and it cannot sign in.",
     "user_reactivated": "Account reactivated. It can sign in again.",
     "user_unlocked": "Account unlocked. It can sign in again now.",
+    "leave_recorded": "Leave of absence recorded.",
+    "leave_withdrawn": "Leave of absence withdrawn.",
+    "contact_added": "Contact added.",
+    "contact_corrected": "Contact corrected. The earlier details are kept in the pupil's history.",
 }
 
 
@@ -56,12 +60,43 @@ def render(
     if code is not None:
         context.setdefault("notice", NOTICES.get(code, ""))
         cookies.append(Cookie(key=NOTICE_COOKIE, value="", max_age=0, path="/"))
-    return Template(
+    page_class = _SignedInPage if isinstance(user, Viewer) else Template
+    return page_class(
         template_name=template,
         context={"viewer": user if isinstance(user, Viewer) else None, **context},
         status_code=status_code,
         cookies=cookies,
     )
+
+
+class _SignedInPage(Template):
+    """A page for a signed-in person: the header's count of unread notifications is read
+    (one COUNT) as the page is sent, so every page has it and no controller need ask."""
+
+    def to_asgi_response(
+        self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
+    ) -> ASGIResponse:
+        render_page = super().to_asgi_response
+
+        async def respond(scope: Any, receive: Any, send: Any) -> None:
+            viewer = scope.get("user")
+            if isinstance(viewer, Viewer) and "unread_notifications" not in self.context:
+                self.context["unread_notifications"] = await _unread(request, viewer)
+            await render_page(app, request, **kwargs)(scope, receive, send)
+
+        return cast(ASGIResponse, respond)
+
+
+async def _unread(request: Request[Any, Any, Any], viewer: Viewer) -> int | None:
+    from cme.storage import notifications
+
+    try:
+        return await notifications.unread_count(viewer)
+    except Exception:
+        # The page (perhaps the error page for this very failure) is still shown, without
+        # the count.
+        request.logger.exception("could not count unread notifications")
+        return None
 
 
 def notice_cookie(code: str, secure: bool) -> Cookie:

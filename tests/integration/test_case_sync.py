@@ -78,9 +78,7 @@ async def test_an_import_opens_a_case_on_day_one_and_a_return_closes_it(world: W
         "returned",
         date(2024, 10, 11),
     )
-    kinds = [
-        e["kind"] for e in await CaseEvent.select().where(CaseEvent.case == closed["id"])
-    ]
+    kinds = [e["kind"] for e in await CaseEvent.select().where(CaseEvent.case == closed["id"])]
     # Steps fell overdue in between: the import ran on today's date, long after 2024.
     assert kinds[0] == "opened" and kinds[-1] == "closed"
     actions = {a["action"] for a in await AuditEvent.select(AuditEvent.action)}

@@ -13,7 +13,7 @@ from cme.access import Viewer
 from cme.errors import NotFound
 from cme.events import Action
 from cme.policy import Policy
-from cme.storage import accounts, audit, organisations, pupils, uploads
+from cme.storage import accounts, audit, organisations, pupil_details, pupils, uploads
 from cme.storage.engine import is_sqlite, write_transaction
 from cme.storage.flags import flags_for_viewer
 from cme.storage.policies import policy_for_la, set_policy
@@ -41,6 +41,37 @@ async def _uploads(world: World) -> dict[int, int]:
     }
 
 
+async def _case_page(viewer: Viewer, world: World, school: int) -> Any:
+    """The case page of the one child of `school`, the case created on first ask."""
+    from datetime import date
+
+    from cme.storage.case_views import case_page
+    from cme.storage.clock import utcnow
+    from cme.storage.tables import Case
+
+    pupil = {world.school_a: world.pupil_a, world.school_b: world.pupil_b}.get(
+        school, world.pupil_other_la
+    )
+    row = await Case.select(Case.id).where(Case.pupil == pupil).first()
+    if row is None:
+        la = world.other_la_id if school == world.school_other_la else world.la_id
+        day = date(2026, 10, 5)
+        row = (
+            await Case.insert(
+                Case(
+                    pupil=pupil,
+                    school=school,
+                    la=la,
+                    reason="unexplained",
+                    day_one=day,
+                    clock_start=day,
+                    opened_at=utcnow(),
+                )
+            ).returning(Case.id)
+        )[0]
+    return await case_page(viewer, int(row["id"]))
+
+
 Lookup = Callable[[Viewer, World, dict[int, int], int], Awaitable[Any]]
 
 # For each table holding a school's data, how a viewer asks for one school's record of it.
@@ -51,6 +82,12 @@ LOOKUPS: dict[str, Lookup] = {
     ),
     "register_upload": lambda v, w, up, school: uploads.upload_for_viewer(v, up[school]),
     "pupil_year (flags)": lambda v, w, up, school: flags_for_viewer(v, school),
+    "cme_case": lambda v, w, up, school: _case_page(v, w, school),
+    "pupil_detail/pupil_status/pupil_contact": lambda v, w, up, school: (
+        pupil_details.details_for_viewer(
+            v, {w.school_a: w.pupil_a, w.school_b: w.pupil_b}.get(school, w.pupil_other_la)
+        )
+    ),
 }
 
 

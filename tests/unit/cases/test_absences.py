@@ -76,9 +76,7 @@ def test_an_unauthorised_holiday_opens_a_case_when_it_reaches_ten_days_back_date
 def test_holiday_threshold_is_the_las():
     codes = {f"d{n}": "G" for n in range(3, 8)}
     marks = register(story(**codes), days=upto(7))
-    absence = current_absence(
-        marks, upto(7), day(7), Policy(continuous_absence_school_days=5)
-    )
+    absence = current_absence(marks, upto(7), day(7), Policy(continuous_absence_school_days=5))
     assert absence is not None and absence.reason is Reason.HOLIDAY_RUN
 
 

@@ -1,0 +1,1 @@
+"""Documents the tracker writes (spreadsheets): framework side, not the rules."""
