@@ -1,13 +1,22 @@
 """Pages for local authority staff: CME officers and LA administrators."""
 
+from typing import Any
+
 from la_portal.admin import AdminController
 from la_portal.audit import AuditController
-from la_portal.cases import LACasesController
+from la_portal.cases import LACasesController, la_cases_xlsx
 from la_portal.controllers import LAController
 from la_portal.policy import PolicyController
 from la_portal.terms import TermsController
 from la_portal.users import UsersController
 
-CONTROLLERS = [LAController, AdminController, PolicyController, UsersController, AuditController]
+CONTROLLERS: list[Any] = [
+    LAController,
+    AdminController,
+    PolicyController,
+    UsersController,
+    AuditController,
+]
 CONTROLLERS.append(TermsController)
 CONTROLLERS.append(LACasesController)
+CONTROLLERS.append(la_cases_xlsx)

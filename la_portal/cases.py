@@ -17,6 +17,8 @@ from cme.storage.case_views import cases_for_la
 from cme.web import case_page
 from cme.web.pages import render, viewer_of
 from cme.web.pupil_page import with_query
+from la_portal.case_export import la_cases_download
+from school_portal.export import XLSX
 
 PORTAL = "/la"
 
@@ -46,6 +48,7 @@ class LACasesController(Controller):
             missing=[r for r in rows if r.case.on_cme_list],
             show_closed=show_closed,
             toggle=with_query("/la/cases", closed=None if show_closed else "1"),
+            download=with_query("/la/cases.xlsx", closed="1" if show_closed else None),
         )
 
     @get("/{case_id:int}")
@@ -63,3 +66,19 @@ class LACasesController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[int], doc_id: FromPath[int]
     ) -> Response[bytes]:
         return await case_page.download(viewer_of(request), case_id, doc_id)
+
+
+@get("/la/cases.xlsx", guards=[requires_cme_officer])
+async def la_cases_xlsx(
+    request: Request[Any, Any, Any], closed: FromQuery[str | None] = None
+) -> Response[bytes]:
+    """Both lists of the page as one workbook (a path beside the controller's: `.xlsx` is not
+    a child of /la/cases)."""
+    show_closed = closed == "1"
+    content = await la_cases_download(viewer_of(request), show_closed)
+    which = "all" if show_closed else "open"
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="la-cases-{which}.xlsx"'},
+    )

@@ -227,16 +227,27 @@ def case_json(row: CaseListRow) -> dict[str, Any]:
     }
 
 
-async def case_ids_on(viewer: Viewer, school_id: int, on: date) -> dict[int, int]:
-    """pupil id -> the case open for them on `on`, for linking a list of children."""
-    rows = await pupils_of(
-        CaseTable.select(CaseTable.id, CaseTable.pupil).where(
-            CaseTable.school == school_id,
-            CaseTable.day_one <= on,
-            CaseTable.closed_on.is_null() | (CaseTable.closed_on > on),
-            CaseTable.removed_on.is_null() | (CaseTable.removed_on > on),
-        ),
-        viewer,
-        CaseTable.school,
+async def case_ids_on(viewer: Viewer, school_id: int, on: date) -> dict[int, tuple[int, str]]:
+    """pupil id -> (case id, "open" | "removed" | "closed") of each child's latest case begun
+    by `on`, as it stood on `on`: for linking a list of children to their cases."""
+    rows = (
+        await pupils_of(
+            CaseTable.select(
+                CaseTable.id, CaseTable.pupil, CaseTable.closed_on, CaseTable.removed_on
+            ).where(CaseTable.school == school_id, CaseTable.day_one <= on),
+            viewer,
+            CaseTable.school,
+        )
+        .order_by(CaseTable.day_one)
+        .order_by(CaseTable.id)
     )
-    return {int(r["pupil"]): int(r["id"]) for r in rows}
+    found: dict[int, tuple[int, str]] = {}
+    for r in rows:
+        if r["removed_on"] and r["removed_on"] <= on:
+            state = Status.REMOVED.value
+        elif r["closed_on"] and r["closed_on"] <= on:
+            state = Status.CLOSED.value
+        else:
+            state = Status.OPEN.value
+        found[int(r["pupil"])] = (int(r["id"]), state)
+    return found

@@ -31,10 +31,21 @@ async def seed_demo(today: date | None = None) -> bool:
     # Terms behind and ahead of the registers, so that due dates are projected over holidays.
     year = academic_year(days[-1])
     await calendar_facts.seed_demo_terms(la_id, [year - 1, year])
-    school_ids: list[int] = []
-    for seed, school in enumerate(demo_data.SCHOOLS):
-        school_id = await organisations.add_school(school.urn, school.name, demo_data.LA_CODE)
-        school_ids.append(school_id)
+    school_ids = [
+        await organisations.add_school(school.urn, school.name, demo_data.LA_CODE)
+        for school in demo_data.SCHOOLS
+    ]
+    # The staff first, so that what the registers open is already theirs to be told about.
+    for account in demo_data.demo_accounts():
+        await accounts.add_account(
+            email=account.email,
+            password=demo_data.DEMO_PASSWORD,
+            role=account.role,
+            display_name=account.display_name,
+            school_urn=account.school_urn,
+            la_code=None if account.school_urn else demo_data.LA_CODE,
+        )
+    for seed, (school, school_id) in enumerate(zip(demo_data.SCHOOLS, school_ids, strict=True)):
         pupils = demo_data.school_pupils(school, academic_year(days[-1]))
         grid = demo_registers.make_grid(
             pupils, days, closed, seed=seed, habits=demo_registers.HABITS[seed]
@@ -47,16 +58,7 @@ async def seed_demo(today: date | None = None) -> bool:
         if outcome["status"] != UploadStatus.DONE:
             raise RuntimeError(f"the demo register did not import: {outcome['error']}")
         await pupil_details.seed_demo_details(school_id, seed)
-    for account in demo_data.demo_accounts():
-        await accounts.add_account(
-            email=account.email,
-            password=demo_data.DEMO_PASSWORD,
-            role=account.role,
-            display_name=account.display_name,
-            school_urn=account.school_urn,
-            la_code=None if account.school_urn else demo_data.LA_CODE,
-        )
     # Cases at every stage, worked through the same actions people use (so the timelines and
-    # the audit trail are real); after the accounts, because the demo staff act on them.
+    # the audit trail are real).
     await demo_cases.seed_demo_cases(la_id, school_ids, today or date.today())
     return True
