@@ -53,7 +53,8 @@ class SchoolContext:
         return days_missing(self.marks_of(case.pupil_id), self.days, case.day_one, to, case.reason)
 
     def n_days(self, case: Case, on: date) -> list[date]:
-        return days_coded_n(self.marks_of(case.pupil_id), self.days, case.day_one, on)
+        to = min(on, case.closed_on) if case.closed_on else on
+        return days_coded_n(self.marks_of(case.pupil_id), self.days, case.day_one, to)
 
 
 async def school_context(
