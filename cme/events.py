@@ -34,6 +34,7 @@ class Action(StrEnum):
     CASE_OPENED = "case.opened"
     CASE_DAY_ONE_MOVED = "case.day_one_moved"
     CASE_CLOSED_BY_REGISTER = "case.closed_by_register"
+    CASE_REOPENED = "case.reopened"
     CASE_STEP_OVERDUE = "case.step_overdue"
     CASE_VIEWED = "case.viewed"
     TERM_ADDED = "term.added"
@@ -86,6 +87,7 @@ _LABELS = {
     Action.CASE_OPENED: "Case opened",
     Action.CASE_DAY_ONE_MOVED: "Case's day one corrected",
     Action.CASE_CLOSED_BY_REGISTER: "Case closed by the register",
+    Action.CASE_REOPENED: "Case opened again by a register correction",
     Action.CASE_STEP_OVERDUE: "Step on a case overdue",
     Action.CASE_VIEWED: "Case viewed",
     Action.TERM_ADDED: "Term dates added",

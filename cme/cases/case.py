@@ -4,7 +4,7 @@ if not, why not?"). Built from a stored case and its events; it reads nothing it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -20,6 +20,7 @@ from cme.timeline import LONDON
 
 class EventKind(StrEnum):
     OPENED = "opened"
+    REOPENED = "reopened"
     DAY_ONE_MOVED = "day_one_moved"
     CLOSED = "closed"
     CONTACT_ATTEMPT = "contact_attempt"
@@ -147,8 +148,36 @@ class Case:
 
     @property
     def enquiries_failed(self) -> bool:
+        """The latest joint review found the enquiries had failed: a later review that
+        decided to go on looking closes the gate again."""
         reviews = self.of_kind(EventKind.JOINT_REVIEW)
-        return any(r.detail.get("decision") == ENQUIRIES_FAILED for r in reviews)
+        return bool(reviews) and reviews[-1].detail.get("decision") == ENQUIRIES_FAILED
+
+    def as_of(self, on: date) -> Case:
+        """The case as it stood at the end of `on`: what was recorded later, and an ending
+        after it, are left out (`cme cases --on` an earlier day)."""
+        ended = self.removed_on or self.closed_on
+        if ended is None or ended <= on:
+            later = [e for e in self.events if e.at.astimezone(LONDON).date() > on]
+            if not later:
+                return self
+        keep = tuple(e for e in self.events if e.at.astimezone(LONDON).date() <= on)
+        handed = self.handed_to_la_at
+        if handed is not None and handed.astimezone(LONDON).date() > on:
+            handed = None
+        if ended is not None and ended > on:
+            return replace(
+                self,
+                status=Status.OPEN,
+                closed_on=None,
+                outcome=None,
+                removed_on=None,
+                la_closed_on=None,
+                la_outcome=None,
+                handed_to_la_at=handed,
+                events=keep,
+            )
+        return replace(self, handed_to_la_at=handed, events=keep)
 
     def clock_facts(self, n_days: Sequence[date]) -> ClockFacts:
         reviews = [

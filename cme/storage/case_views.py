@@ -58,14 +58,16 @@ class CaseState:
 
 
 def evaluate(case: Case, context: SchoolContext, on: date) -> CaseState:
-    run = context.run_school_days(case.pupil_id, on) if case.is_open else 0
+    """The case as it stood on `on`, evaluated then (`state.case` stays the case as stored)."""
+    then = case.as_of(on)
+    run = context.run_school_days(case.pupil_id, on) if then.is_open else 0
     return CaseState(
         case=case,
         on=on,
-        due=case.due(on, context.calendar, context.policy, context.n_days(case, on)),
-        removal=case.removal(run, context.policy),
-        stage=case.stage(run, context.policy),
-        days_missing=context.days_missing(case, on),
+        due=then.due(on, context.calendar, context.policy, context.n_days(then, on)),
+        removal=then.removal(run, context.policy),
+        stage=then.stage(run, context.policy),
+        days_missing=context.days_missing(then, on),
         run_school_days=run,
         policy=context.policy,
     )

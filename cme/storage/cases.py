@@ -15,9 +15,18 @@ from datetime import date
 from typing import Any
 
 from cme.access import Viewer
-from cme.cases.absences import CloseCase, KnownCase, MoveDayOne, OpenCase, Reason, reconcile
+from cme.cases.absences import Ending, Reason
 from cme.cases.case import Case, EventKind, Status
 from cme.cases.clock import Step
+from cme.cases.opening import (
+    Change,
+    CloseCase,
+    KnownCase,
+    MoveDayOne,
+    OpenCase,
+    ReopenCase,
+    reconcile,
+)
 from cme.errors import NotFound
 from cme.events import Action
 from cme.roles import Role
@@ -30,10 +39,10 @@ from cme.storage.case_context import (
     with_events,
 )
 from cme.storage.clock import utcnow
-from cme.storage.engine import write_transaction
+from cme.storage.engine import is_sqlite, write_transaction
 from cme.storage.scope import pupils_of
 from cme.storage.tables import Case as CaseRow
-from cme.storage.tables import CaseEvent, Pupil, School
+from cme.storage.tables import CaseEvent, CaseSync, Pupil, School
 
 
 @dataclass
@@ -98,26 +107,25 @@ async def sync_pupil(pupil_id: int, on: date | None = None) -> SyncResult:
 async def sync_school(
     school_id: int, on: date | None = None, pupil_ids: Collection[int] | None = None
 ) -> SyncResult:
-    """Bring the school's cases (or those of `pupil_ids`) up to `on` (default today)."""
+    """Bring the school's cases (or those of `pupil_ids`) up to `on` (default today).
+
+    One transaction holding the school: the marks are read inside it, so an import and the
+    sweep (or two sweeps) never reconcile the same child from different registers at once.
+    """
     on = on or today()
-    context = await school_context(school_id, on, pupil_ids)
     result = SyncResult()
     async with write_transaction():
-        query = CaseRow.select(*CASE_COLUMNS).where(CaseRow.school == school_id)
-        if pupil_ids is not None:
-            query = query.where(CaseRow.pupil.is_in(list(pupil_ids) or [-1]))
-        known: dict[int, list[KnownCase]] = {}
-        for r in await query:
-            known.setdefault(int(r["pupil"]), []).append(
-                KnownCase(
-                    int(r["id"]),
-                    r["status"],
-                    Reason(r["reason"]),
-                    r["day_one"],
-                    r["clock_start"],
-                    r["closed_on"] or r["removed_on"],
-                )
-            )
+        if not is_sqlite():
+            # SQLite's IMMEDIATE transactions already run one at a time.
+            await School.raw("SELECT id FROM school WHERE id = {} FOR UPDATE", school_id)
+        context = await school_context(school_id, on, pupil_ids)
+        synced = (
+            await CaseSync.select(CaseSync.synced_through)
+            .where(CaseSync.school == school_id)
+            .first()
+        )
+        since = synced["synced_through"] if synced else None
+        known = await _known_cases(school_id, pupil_ids)
         for pupil_id, marks in context.marks.items():
             changes = reconcile(
                 known.get(pupil_id, []),
@@ -126,14 +134,61 @@ async def sync_school(
                 on,
                 context.policy,
                 context.leaves.get(pupil_id, []),
+                since=since,
             )
+            previous: int | None = None
             for change in changes:
-                await _apply(context, pupil_id, change, result)
+                previous = await _apply(context, pupil_id, change, result, previous)
         result.overdue = await _mark_overdue(context, on, pupil_ids)
+        # The last register day looked at (not `on`): a register uploaded late still has its
+        # days looked at next time.
+        looked = [d for d in context.days if d <= on]
+        if pupil_ids is None and looked and (since is None or looked[-1] > since):
+            if synced is None:
+                await CaseSync.insert(CaseSync(school=school_id, synced_through=looked[-1]))
+            else:
+                await CaseSync.update({CaseSync.synced_through: looked[-1]}).where(
+                    CaseSync.school == school_id
+                )
     return result
 
 
-async def _apply(context: SchoolContext, pupil_id: int, change: Any, result: SyncResult) -> None:
+async def _known_cases(
+    school_id: int, pupil_ids: Collection[int] | None
+) -> dict[int, list[KnownCase]]:
+    query = CaseRow.select(*CASE_COLUMNS).where(CaseRow.school == school_id)
+    closed = CaseEvent.select(CaseEvent.case, CaseEvent.detail).where(
+        CaseEvent.kind == EventKind.CLOSED.value, CaseEvent.case.school == school_id
+    )
+    if pupil_ids is not None:
+        query = query.where(CaseRow.pupil.is_in(list(pupil_ids) or [-1]))
+        closed = closed.where(CaseEvent.case.pupil.is_in(list(pupil_ids) or [-1]))
+    # The last closing of each case says who closed it: the register or a person.
+    by_register = {
+        int(e["case"]): json.loads(e["detail"] or "{}").get("by") == "register"
+        for e in await closed.order_by(CaseEvent.id)
+    }
+    known: dict[int, list[KnownCase]] = {}
+    for r in await query:
+        known.setdefault(int(r["pupil"]), []).append(
+            KnownCase(
+                int(r["id"]),
+                r["status"],
+                Reason(r["reason"]),
+                r["day_one"],
+                r["clock_start"],
+                r["closed_on"] or r["removed_on"],
+                r["outcome"],
+                by_register.get(int(r["id"]), False),
+            )
+        )
+    return known
+
+
+async def _apply(
+    context: SchoolContext, pupil_id: int, change: Change, result: SyncResult, previous: int | None
+) -> int | None:
+    """Make one change; returns the id of a case it opened (the next one links to it)."""
     detail: dict[str, Any]
     where: dict[str, Any] = {
         "school_id": context.school_id,
@@ -142,6 +197,7 @@ async def _apply(context: SchoolContext, pupil_id: int, change: Any, result: Syn
     }
     if isinstance(change, OpenCase):
         absence = change.absence
+        linked = previous or change.previous
         rows = await CaseRow.insert(
             CaseRow(
                 pupil=pupil_id,
@@ -152,7 +208,7 @@ async def _apply(context: SchoolContext, pupil_id: int, change: Any, result: Syn
                 day_one=absence.day_one,
                 clock_start=absence.clock_start,
                 opened_at=utcnow(),
-                previous=change.previous,
+                previous=linked,
             )
         ).returning(CaseRow.id)
         case_id = int(rows[0]["id"])
@@ -160,11 +216,30 @@ async def _apply(context: SchoolContext, pupil_id: int, change: Any, result: Syn
             "reason": absence.reason.value,
             "day_one": absence.day_one.isoformat(),
             "clock_start": absence.clock_start.isoformat(),
-            "previous": change.previous,
+            "previous": linked,
         }
         await add_event(case_id, EventKind.OPENED, detail)
         await audit.record(Action.CASE_OPENED, case_id=case_id, **where, **detail)
         result.opened += 1
+        if change.ended:
+            await _close(case_id, *change.ended, where=where, result=result)
+        return case_id
+    if isinstance(change, ReopenCase):
+        absence = change.absence
+        await CaseRow.update(
+            {
+                CaseRow.status: Status.OPEN.value,
+                CaseRow.closed_on: None,
+                CaseRow.outcome: None,
+                CaseRow.day_one: absence.day_one,
+                CaseRow.clock_start: absence.clock_start,
+                CaseRow.reason: absence.reason.value,
+            }
+        ).where(CaseRow.id == change.case_id)
+        detail = {"reason": absence.reason.value, "day_one": absence.day_one.isoformat()}
+        await add_event(change.case_id, EventKind.REOPENED, detail)
+        await audit.record(Action.CASE_REOPENED, case_id=change.case_id, **where, **detail)
+        result.updated += 1
     elif isinstance(change, MoveDayOne):
         before = (
             await CaseRow.select(CaseRow.day_one, CaseRow.reason)
@@ -188,19 +263,20 @@ async def _apply(context: SchoolContext, pupil_id: int, change: Any, result: Syn
         await audit.record(Action.CASE_DAY_ONE_MOVED, case_id=change.case_id, **where, **detail)
         result.updated += 1
     elif isinstance(change, CloseCase):
-        await CaseRow.update(
-            {
-                CaseRow.status: Status.CLOSED.value,
-                CaseRow.closed_on: change.on,
-                CaseRow.outcome: change.ending.value,
-            }
-        ).where(CaseRow.id == change.case_id)
-        detail = {"outcome": change.ending.value, "on": change.on.isoformat()}
-        await add_event(change.case_id, EventKind.CLOSED, {**detail, "by": "register"})
-        await audit.record(
-            Action.CASE_CLOSED_BY_REGISTER, case_id=change.case_id, **where, **detail
-        )
-        result.closed += 1
+        await _close(change.case_id, change.ending, change.on, where=where, result=result)
+    return previous
+
+
+async def _close(
+    case_id: int, how: Ending, on: date, *, where: dict[str, Any], result: SyncResult
+) -> None:
+    await CaseRow.update(
+        {CaseRow.status: Status.CLOSED.value, CaseRow.closed_on: on, CaseRow.outcome: how.value}
+    ).where(CaseRow.id == case_id)
+    detail: dict[str, Any] = {"outcome": how.value, "on": on.isoformat()}
+    await add_event(case_id, EventKind.CLOSED, {**detail, "by": "register"})
+    await audit.record(Action.CASE_CLOSED_BY_REGISTER, case_id=case_id, **where, **detail)
+    result.closed += 1
 
 
 async def _mark_overdue(context: SchoolContext, on: date, pupil_ids: Collection[int] | None) -> int:

@@ -220,6 +220,15 @@ class CaseDocument(Table, tablename="case_document"):
     content = Bytea()
 
 
+class CaseSync(Table, tablename="case_sync"):
+    """The day each school's cases were last brought up to: absences that began after it and
+    are already over get their case on the next look, so a missed day never loses a child."""
+
+    id: Serial
+    school = ForeignKey(School, null=False, on_delete=OnDelete.cascade, unique=True)
+    synced_through = Date()
+
+
 # --- end cases ---
 
 
@@ -374,6 +383,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Case,
     CaseEvent,
     CaseDocument,
+    CaseSync,
     LaTerm,
     LeaveOfAbsence,
     Notification,

@@ -123,6 +123,9 @@ def describe(event: Event) -> Line:
         facts = [("Why", REASONS.get(d.get("reason", ""))), ("Day one", _day(d.get("day_one")))]
         if d.get("clock_start") and d.get("clock_start") != d.get("day_one"):
             facts.append(("Clock started", _day(d.get("clock_start"))))
+    elif kind is EventKind.REOPENED:
+        what = "Case opened again: a correction to the register shows the absence went on"
+        facts = [("Why", REASONS.get(d.get("reason", ""))), ("Day one", _day(d.get("day_one")))]
     elif kind is EventKind.DAY_ONE_MOVED:
         what = "Day one corrected from the register"
         facts = [("Was", _day(d.get("from"))), ("Now", _day(d.get("to")))]
@@ -219,5 +222,11 @@ def describe(event: Event) -> Line:
 
 
 _AUTOMATIC = frozenset(
-    {EventKind.OPENED, EventKind.DAY_ONE_MOVED, EventKind.STEP_OVERDUE, EventKind.CLOSED}
+    {
+        EventKind.OPENED,
+        EventKind.REOPENED,
+        EventKind.DAY_ONE_MOVED,
+        EventKind.STEP_OVERDUE,
+        EventKind.CLOSED,
+    }
 )

@@ -165,3 +165,38 @@ def test_cme_cases_and_sweep_on_the_command_line(tmp_path: Path) -> None:
     assert earlier["cases"] == []
     bad = cme("cases", "--school", "123456", "--on", "8/11/2024", ok=False)
     assert bad.returncode != 0 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
+
+
+async def test_an_absence_over_between_two_imports_still_gets_its_case(world: World) -> None:
+    # Weekly imports: away on Tue 15 Oct, back on Wed; the first look was up to Fri 11 Oct.
+    g = grid({0: absent(date(2024, 10, 15), date(2024, 10, 15))})
+    await load(world.school_a, until(g, date(2024, 10, 11)))
+    assert await cases_of(g.pupils[0].upn) == []
+    await load(world.school_a, until(g, date(2024, 10, 18)))
+    [case] = await cases_of(g.pupils[0].upn)
+    assert (case["day_one"], case["status"], case["outcome"], case["closed_on"]) == (
+        date(2024, 10, 15),
+        "closed",
+        "returned",
+        date(2024, 10, 16),
+    )
+    again = await case_store.sync_school(world.school_a, date(2024, 10, 18))
+    assert not again.changed
+
+
+async def test_a_case_closed_by_a_mistaken_present_mark_opens_again(world: World) -> None:
+    g = grid({0: absent(date(2024, 10, 14), date(2024, 10, 18))})
+    wrong = replace(g, marks={**g.marks})
+    row = list(g.marks[g.pupils[0].upn])
+    tue = g.days.index(date(2024, 10, 15))
+    row[2 * tue : 2 * tue + 2] = ["/", "\\"]
+    wrong.marks[g.pupils[0].upn] = row
+    await load(world.school_a, until(g, date(2024, 10, 14)))
+    await load(world.school_a, until(wrong, date(2024, 10, 15)))
+    [closed] = await cases_of(g.pupils[0].upn)
+    assert closed["status"] == "closed"
+    await load(world.school_a, until(g, date(2024, 10, 18)))
+    [case] = await cases_of(g.pupils[0].upn)
+    assert (case["id"], case["status"], case["closed_on"]) == (closed["id"], "open", None)
+    kinds = [e["kind"] for e in await CaseEvent.select().where(CaseEvent.case == case["id"])]
+    assert "reopened" in kinds

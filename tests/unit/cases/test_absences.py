@@ -2,16 +2,8 @@
 
 from datetime import date
 
-from cme.cases.absences import (
-    CloseCase,
-    Ending,
-    KnownCase,
-    MoveDayOne,
-    OpenCase,
-    Reason,
-    current_absence,
-    reconcile,
-)
+from cme.cases.absences import Ending, Reason, current_absence
+from cme.cases.opening import CloseCase, KnownCase, MoveDayOne, OpenCase, ReopenCase, reconcile
 from cme.leave import Leave
 from cme.policy import Policy
 from tests.unit.cases.helpers import register, weekdays
@@ -182,3 +174,96 @@ def test_a_case_closed_by_a_person_is_not_reopened_by_the_same_absence():
     assert reconcile([closed], marks, upto(11), day(11), POLICY) == []
     removed = KnownCase(2, "removed", Reason.UNEXPLAINED, day(5), day(5), ended_on=day(9))
     assert reconcile([removed], marks, upto(11), day(11), POLICY) == []
+
+
+def test_a_case_closed_by_a_mistaken_present_mark_reopens_when_the_mark_is_corrected():
+    # Tue was imported as present by mistake; the corrected import shows the child away.
+    codes = {f"d{n}": "N" for n in range(5, 10)}
+    marks = register(story(**codes), days=upto(9))
+    closed = KnownCase(
+        1,
+        "closed",
+        Reason.UNEXPLAINED,
+        day(5),
+        day(5),
+        ended_on=day(6),
+        outcome="returned",
+        by_register=True,
+    )
+    [change] = reconcile([closed], marks, upto(9), day(9), POLICY)
+    assert isinstance(change, ReopenCase) and change.absence.day_one == day(5)
+
+
+def test_n_recoded_as_g_that_runs_on_to_ten_days_opens_the_case_again_as_a_holiday():
+    # Mon's N became G (a holiday): the case closed; when the G run reaches ten school days,
+    # the same case opens again, now about the holiday, with what was recorded on it.
+    codes = {f"d{n}": "G" for n in range(5, 15)}
+    marks = register(story(**codes), days=upto(14))
+    closed = KnownCase(
+        1,
+        "closed",
+        Reason.UNEXPLAINED,
+        day(5),
+        day(5),
+        ended_on=day(6),
+        outcome="absence_explained",
+        by_register=True,
+    )
+    changes = reconcile([closed], marks, upto(14), day(14), POLICY)
+    assert [type(c) for c in changes] == [ReopenCase]
+    assert changes[0].absence.reason is Reason.HOLIDAY_RUN
+    assert changes[0].absence.day_one == day(5)
+
+
+def test_the_explained_fallback_close_is_never_on_or_after_a_new_absence():
+    # Leave ended on d8 but the child never came back; the leave was then withdrawn and the
+    # register shows N from d9.
+    codes = {"d8": "C"} | {f"d{n}": "N" for n in range(9, 12)}
+    marks = register(story(**codes), days=upto(11))
+    case = KnownCase(1, "open", Reason.NOT_RETURNED, day(8), day(8))
+    changes = reconcile([case], marks, upto(11), day(11), POLICY)
+    close = next(c for c in changes if isinstance(c, CloseCase))
+    opened = next(c for c in changes if isinstance(c, OpenCase))
+    assert close.on < opened.absence.day_one == day(9)
+
+
+def test_a_sweep_for_an_earlier_day_changes_nothing_a_later_look_decided():
+    codes = {f"d{n}": "N" for n in range(7, 10)}
+    marks = register(story(**codes), days=upto(9))
+    case = KnownCase(1, "open", Reason.UNEXPLAINED, day(7), day(7))
+    assert reconcile([case], marks, upto(9), day(5), POLICY) == []
+    closed = KnownCase(2, "closed", Reason.UNEXPLAINED, day(3), day(3), ended_on=day(8))
+    assert reconcile([closed], marks, upto(9), day(5), POLICY) == []
+
+
+def test_a_person_closing_as_returned_covers_only_up_to_that_day():
+    codes = {f"d{n}": "N" for n in range(3, 16)}
+    marks = register(story(**codes), days=upto(15))
+    closed = KnownCase(
+        1, "closed", Reason.UNEXPLAINED, day(3), day(3), ended_on=day(5), outcome="returned"
+    )
+    [change] = reconcile([closed], marks, upto(15), day(15), POLICY)
+    assert isinstance(change, OpenCase) and change.absence.day_one == day(6)
+    located = KnownCase(
+        1,
+        "closed",
+        Reason.UNEXPLAINED,
+        day(3),
+        day(3),
+        ended_on=day(5),
+        outcome="new_school_other_la",
+    )
+    assert reconcile([located], marks, upto(15), day(15), POLICY) == []
+
+
+def test_absences_begun_and_over_since_the_last_look_open_and_close_at_once():
+    # Weekly imports: N on d6 and back on d7; N on d9, still away on d10.
+    marks = register(story(d6="N", d7="/", d9="N", d10="N"), days=upto(10))
+    changes = reconcile([], marks, upto(10), day(10), POLICY, since=day(5))
+    first, current = changes
+    assert isinstance(first, OpenCase) and first.absence.day_one == day(6)
+    assert first.ended == (Ending.RETURNED, day(7))
+    assert isinstance(current, OpenCase) and current.ended is None
+    assert current.absence.day_one == day(9)
+    # Never looked before: only the absence going on now.
+    assert len(reconcile([], marks, upto(10), day(10), POLICY)) == 1

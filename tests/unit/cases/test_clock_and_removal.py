@@ -159,3 +159,26 @@ def test_stages_follow_what_is_recorded():
     assert with_la.stage(20, POLICY) is Stage.REMOVAL_MAY_BE_CONSIDERED
     removed = case(date(2026, 9, 14), status=Status.REMOVED)
     assert removed.stage(20, POLICY) is Stage.MISSING_EDUCATION and removed.on_cme_list
+
+
+def test_a_later_review_that_goes_on_looking_closes_the_gate_again():
+    events = (*FULL, event(5, EventKind.JOINT_REVIEW, decision="continue"))
+    removal = case(date(2026, 9, 14), *events, handed=HANDED).removal(25, POLICY)
+    assert not removal.allowed
+    assert any("joint review" in reason for reason in removal.blocked_by)
+
+
+def test_a_case_as_it_stood_on_an_earlier_day():
+    later = Event(9, EventKind.CONTACT_ATTEMPT, datetime(2026, 10, 21, 9, tzinfo=UTC), "A")
+    c = case(
+        date(2026, 10, 15),
+        later,
+        status=Status.CLOSED,
+        closed_on=date(2026, 10, 22),
+        outcome="returned",
+    )
+    then = c.as_of(date(2026, 10, 19))
+    assert then.is_open and then.outcome is None and then.events == ()
+    found = dues(then, date(2026, 10, 19))
+    assert found[Step.CONTACT_PARENTS] == (date(2026, 10, 15), False, True)
+    assert c.as_of(date(2026, 10, 23)) is c
