@@ -21,13 +21,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cme.access import Viewer
 from cme.events import Action
+from cme.exports.cells import as_text
 from cme.storage import audit, organisations
 from cme.storage.audit import AuditFilter, AuditRow
 from cme.timeline import LONDON
 from cme.web.guards import requires_la_admin
 from cme.web.pages import render, viewer_of
 from la_portal import audit_words
-from school_portal.export import XLSX, as_text
+from school_portal.export import XLSX
 
 PAGE_SIZE = 50
 # A download is for a period or a person, not the whole history: past this many rows, the

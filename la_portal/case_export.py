@@ -7,11 +7,12 @@ from openpyxl import Workbook
 
 from cme.access import Viewer
 from cme.events import Action
+from cme.exports.cells import as_text
 from cme.storage import audit
 from cme.storage.case_views import cases_for_la
 from cme.storage.engine import write_transaction
 from school_portal.case_export import HEADERS, _row
-from school_portal.export import _finish, _sheet, as_text
+from school_portal.export import _finish, _sheet
 
 
 async def la_cases_download(viewer: Viewer, include_closed: bool) -> bytes:

@@ -9,11 +9,12 @@ from openpyxl import Workbook
 
 from cme.access import Viewer
 from cme.events import Action
+from cme.exports.cells import as_text
 from cme.storage import audit
 from cme.storage.case_views import CaseListRow, cases_for_school
 from cme.storage.engine import write_transaction
 from cme.web.case_words import outcome_words
-from school_portal.export import CHILD_HEADERS, _finish, _sheet, as_text
+from school_portal.export import CHILD_HEADERS, _finish, _sheet
 
 HEADERS = [
     *CHILD_HEADERS[:4],

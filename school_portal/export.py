@@ -17,23 +17,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cme.attendance import Flag, FlagKind
+from cme.exports.cells import as_text
 from cme.storage.flags import SchoolFlags
 from cme.web import flag_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CHILD_HEADERS = ["UPN", "Surname", "Forename", "Year", "Reg"]
-
-# Text from an uploaded register that Excel would read as a formula (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_text(row: Sequence[Any]) -> None:
-    """Store the row's text cells as text, so that none becomes a formula; every .xlsx this
-    tracker writes goes through here."""
-    for cell in row:
-        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-            cell.data_type = "s"
 
 
 def _count_header(kind: FlagKind) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -25,13 +25,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cme.cases.case import Case, EventKind
 from cme.cases.outcomes import Outcome
+from cme.exports.cells import as_text
 from cme.pupil_details import Contact, PupilDetails
 
 NOT_KNOWN = "Not known"
 SHEET = "Deletion return"
-
-# Text Excel would run as a formula (names and addresses come from uploaded files).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Row = tuple[str, Any]  # (label, value); a label alone is a section heading
 
@@ -181,15 +179,9 @@ def filename(pupil: Mapping[str, Any], school: Mapping[str, Any], removed_on: da
     return f"deletion-return-{urn}-{_safe(pupil.get('upn'))}-{removed_on.isoformat()}.xlsx"
 
 
-def _guard(cells: Iterable[Any]) -> None:
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-            cell.data_type = "s"
-
-
 def _write(sheet: Worksheet, title: str, rows: list[Row]) -> None:
     sheet.append([title])
-    _guard(sheet[1])
+    as_text(sheet[1])
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value in rows:
         if value is None:
@@ -200,7 +192,7 @@ def _write(sheet: Worksheet, title: str, rows: list[Row]) -> None:
             sheet.append([label, value])
             sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         row = sheet[sheet.max_row]
-        _guard(row)
+        as_text(row)
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, date):
