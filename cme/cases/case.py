@@ -153,19 +153,28 @@ class Case:
         reviews = self.of_kind(EventKind.JOINT_REVIEW)
         return bool(reviews) and reviews[-1].detail.get("decision") == ENQUIRIES_FAILED
 
+    def status_on(self, on: date) -> Status:
+        """The status the case had at the end of `on` (a case closed later was open then)."""
+        if self.removed_on is not None and self.removed_on <= on:
+            return Status.REMOVED
+        if self.closed_on is not None and self.closed_on <= on:
+            return Status.CLOSED
+        return Status.OPEN
+
+    def open_on(self, on: date) -> bool:
+        return self.day_one <= on and self.status_on(on) is Status.OPEN
+
     def as_of(self, on: date) -> Case:
         """The case as it stood at the end of `on`: what was recorded later, and an ending
         after it, are left out (`cme cases --on` an earlier day)."""
-        ended = self.removed_on or self.closed_on
-        if ended is None or ended <= on:
-            later = [e for e in self.events if e.at.astimezone(LONDON).date() > on]
-            if not later:
-                return self
+        ended_later = self.status_on(on) is Status.OPEN and not self.is_open
         keep = tuple(e for e in self.events if e.at.astimezone(LONDON).date() <= on)
+        if not ended_later and len(keep) == len(self.events):
+            return self
         handed = self.handed_to_la_at
         if handed is not None and handed.astimezone(LONDON).date() > on:
             handed = None
-        if ended is not None and ended > on:
+        if ended_later:
             return replace(
                 self,
                 status=Status.OPEN,

@@ -3,6 +3,7 @@ calendar, thresholds, and the marks and leave of the pupils asked about."""
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -41,12 +42,17 @@ class SchoolContext:
     def marks_of(self, pupil_id: int) -> PupilMarks:
         return self.marks.get(pupil_id) or PupilMarks({})
 
+    def last_day(self, on: date) -> date | None:
+        """The last register school day up to `on`."""
+        i = bisect.bisect_right(self.days, on)
+        return self.days[i - 1] if i else None
+
     def run_school_days(self, pupil_id: int, on: date) -> int:
         """The G/N/O run ending on the last register day up to `on`."""
-        last = [d for d in self.days if d <= on]
-        if not last:
+        last = self.last_day(on)
+        if last is None:
             return 0
-        return continuous_absence_run(self.marks_of(pupil_id), self.days, last[-1])[0]
+        return continuous_absence_run(self.marks_of(pupil_id), self.days, last)[0]
 
     def days_missing(self, case: Case, on: date) -> int:
         to = min(on, case.closed_on) if case.closed_on else on

@@ -16,7 +16,14 @@ from cme.errors import NotFound
 from cme.events import Action
 from cme.policy import Policy
 from cme.storage import audit
-from cme.storage.case_context import CASE_COLUMNS, SchoolContext, school_context, today, with_events
+from cme.storage.case_context import (
+    CASE_COLUMNS,
+    SchoolContext,
+    case_of,
+    school_context,
+    today,
+    with_events,
+)
 from cme.storage.cases import case_for
 from cme.storage.engine import write_transaction
 from cme.storage.pupils import get_pupil
@@ -49,12 +56,7 @@ class CaseState:
 
     def status_on(self) -> str:
         """The case's status as it stood on `on` (a case closed later was open then)."""
-        c = self.case
-        if c.status is Status.REMOVED and c.removed_on and c.removed_on <= self.on:
-            return Status.REMOVED.value
-        if c.status is Status.CLOSED and c.closed_on and c.closed_on <= self.on:
-            return Status.CLOSED.value
-        return Status.OPEN.value
+        return self.case.status_on(self.on).value
 
 
 def evaluate(case: Case, context: SchoolContext, on: date) -> CaseState:
@@ -71,11 +73,6 @@ def evaluate(case: Case, context: SchoolContext, on: date) -> CaseState:
         run_school_days=run,
         policy=context.policy,
     )
-
-
-def open_on(case: Case, on: date) -> bool:
-    ended = case.removed_on or case.closed_on
-    return case.day_one <= on and (ended is None or ended > on)
 
 
 @dataclass(frozen=True)
@@ -181,7 +178,7 @@ async def cases_for_school(
         query = query.where(CaseTable.day_one <= on)
     cases = await with_events(await query)
     if not include_closed:
-        cases = [c for c in cases if open_on(c, on)]
+        cases = [c for c in cases if c.open_on(on)]
     return await _rows(cases, on)
 
 
@@ -234,22 +231,24 @@ async def case_ids_on(viewer: Viewer, school_id: int, on: date) -> dict[int, tup
     by `on`, as it stood on `on`: for linking a list of children to their cases."""
     rows = (
         await pupils_of(
-            CaseTable.select(
-                CaseTable.id, CaseTable.pupil, CaseTable.closed_on, CaseTable.removed_on
-            ).where(CaseTable.school == school_id, CaseTable.day_one <= on),
+            CaseTable.select(*CASE_COLUMNS).where(
+                CaseTable.school == school_id, CaseTable.day_one <= on
+            ),
             viewer,
             CaseTable.school,
         )
         .order_by(CaseTable.day_one)
         .order_by(CaseTable.id)
     )
-    found: dict[int, tuple[int, str]] = {}
-    for r in rows:
-        if r["removed_on"] and r["removed_on"] <= on:
-            state = Status.REMOVED.value
-        elif r["closed_on"] and r["closed_on"] <= on:
-            state = Status.CLOSED.value
-        else:
-            state = Status.OPEN.value
-        found[int(r["pupil"])] = (int(r["id"]), state)
-    return found
+    cases = [case_of(r) for r in rows]
+    return {c.pupil_id: (c.id, c.status_on(on).value) for c in cases}
+
+
+async def cases_of_pupil(viewer: Viewer, pupil_id: int) -> list[Case]:
+    """The child's cases, newest first (without their timelines)."""
+    rows = await pupils_of(
+        CaseTable.select(*CASE_COLUMNS).where(CaseTable.pupil == pupil_id),
+        viewer,
+        CaseTable.school,
+    ).order_by(CaseTable.day_one, ascending=False)
+    return [case_of(r) for r in rows]

@@ -142,12 +142,12 @@ async def sync_school(
         result.overdue = await _mark_overdue(context, on, pupil_ids)
         # The last register day looked at (not `on`): a register uploaded late still has its
         # days looked at next time.
-        looked = [d for d in context.days if d <= on]
-        if pupil_ids is None and looked and (since is None or looked[-1] > since):
+        looked = context.last_day(on)
+        if pupil_ids is None and looked and (since is None or looked > since):
             if synced is None:
-                await CaseSync.insert(CaseSync(school=school_id, synced_through=looked[-1]))
+                await CaseSync.insert(CaseSync(school=school_id, synced_through=looked))
             else:
-                await CaseSync.update({CaseSync.synced_through: looked[-1]}).where(
+                await CaseSync.update({CaseSync.synced_through: looked}).where(
                     CaseSync.school == school_id
                 )
     return result

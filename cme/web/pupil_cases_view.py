@@ -6,19 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from cme.access import Viewer
-from cme.storage.case_context import CASE_COLUMNS, case_of
-from cme.storage.scope import pupils_of
-from cme.storage.tables import Case as CaseTable
+from cme.storage.case_views import cases_of_pupil
 from cme.web.case_words import outcome_words
 
 
 async def section(viewer: Viewer, pupil: dict[str, Any]) -> dict[str, Any]:
-    rows = await pupils_of(
-        CaseTable.select(*CASE_COLUMNS).where(CaseTable.pupil == pupil["id"]),
-        viewer,
-        CaseTable.school,
-    ).order_by(CaseTable.day_one, ascending=False)
-    cases = [case_of(r) for r in rows]
+    cases = await cases_of_pupil(viewer, pupil["id"])
     return {
         "pupil_cases": [
             {
@@ -33,15 +26,3 @@ async def section(viewer: Viewer, pupil: dict[str, Any]) -> dict[str, Any]:
             for c in cases
         ]
     }
-
-
-async def open_cases_by_pupil(viewer: Viewer, school_id: int) -> dict[int, int]:
-    """Pupil id -> id of the pupil's open case, for linking each flagged child on Today."""
-    rows = await pupils_of(
-        CaseTable.select(CaseTable.id, CaseTable.pupil).where(
-            CaseTable.school == school_id, CaseTable.status == "open"
-        ),
-        viewer,
-        CaseTable.school,
-    )
-    return {int(r["pupil"]): int(r["id"]) for r in rows}
