@@ -6,29 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.connection import ASGIConnection
-from litestar.exceptions import PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from cme.roles import Role
 from cme.storage.case_views import cases_for_la
 from cme.web import case_page
+from cme.web.guards import requires_cme_officer
 from cme.web.pages import render, viewer_of
 from cme.web.pupil_page import with_query
 from la_portal.case_export import la_cases_download
 from school_portal.export import XLSX
 
 PORTAL = "/la"
-
-
-def requires_cme_officer(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    user = connection.scope.get("user")
-    if getattr(user, "role", None) is not Role.CME_OFFICER:
-        raise PermissionDeniedException("This page is for the LA's CME officers.")
 
 
 class LACasesController(Controller):

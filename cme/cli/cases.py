@@ -8,29 +8,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import date
 from typing import Any
 
-from cme.cli.common import CommandError, _with_db
-
-
-def _day(value: str | None, option: str = "--on") -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option} {value!r} is not a date: use YYYY-MM-DD") from None
+from cme.cli.common import _with_db, day_option
 
 
 def cmd_cases(args: argparse.Namespace) -> None:
     from cme.access import Viewer
     from cme.roles import Role
-    from cme.storage.case_context import today
     from cme.storage.case_views import case_json, cases_for_school
+    from cme.storage.clock import today
     from cme.storage.organisations import school_for_urn
 
-    on = _day(args.on) or today()
+    on = day_option(args.on) or today()
 
     async def run() -> list[dict[str, Any]]:
         school = await school_for_urn(args.school)
@@ -69,10 +59,10 @@ def cmd_cases(args: argparse.Namespace) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> None:
-    from cme.storage.case_context import today
     from cme.storage.cases import sweep
+    from cme.storage.clock import today
 
-    on = _day(args.on) or today()
+    on = day_option(args.on) or today()
 
     async def run() -> Any:
         return await sweep(on)

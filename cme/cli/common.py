@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 
 class CommandError(Exception):
     pass
+
+
+def day_option(value: str | None, option: str = "--on") -> date | None:
+    """The date an option names (YYYY-MM-DD), None if not given; a CommandError naming the
+    option and the format otherwise."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option} {value!r} is not a date: use YYYY-MM-DD") from None
 
 
 async def _with_db(work: Callable[[], Awaitable[Any]], may_create: bool = False) -> Any:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import cme.storage  # noqa: F401  (sets PICCOLO_CONF before tables load)
-from cme.cli.common import CommandError, _with_db
+from cme.cli.common import CommandError, _with_db, day_option
 from cme.cli.services import cmd_serve, cmd_worker
 from cme.roles import Role
 from cme.settings import Settings, SettingsError
@@ -149,16 +149,12 @@ def cmd_import_register(args: argparse.Namespace) -> None:
 
 def cmd_flags(args: argparse.Namespace) -> None:
     import json
-    from datetime import date
 
     from cme.storage.flags import school_flags
     from cme.storage.organisations import school_for_urn
     from cme.web import flag_words
 
-    try:
-        on = date.fromisoformat(args.on) if args.on else None
-    except ValueError:
-        raise CommandError(f"--on {args.on!r} is not a date: use YYYY-MM-DD") from None
+    on = day_option(args.on)
 
     async def run() -> Any:
         school = await school_for_urn(args.school)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from cme.jobs import DailyJob, Job, JobQueue, by_name
 from cme.jobs.ledger import once_a_day
 from cme.storage import accounts, notifications, uploads
-from cme.timeline import LONDON
+from cme.storage.clock import today
 
 
 async def housekeeping(ctx: dict[str, Any]) -> dict[str, Any]:
     """Daily: forget expired sessions and old failed sign-ins."""
-    day = datetime.now(LONDON).date()
+    day = today()
     ran, purged = await once_a_day("housekeeping", day, accounts.purge_expired)
     return {"ran": ran, "sessions_purged": purged}
 
@@ -52,7 +51,7 @@ async def sweep_cases(ctx: dict[str, Any]) -> dict[str, Any]:
     a day whichever runner gets there first."""
     from cme.storage.cases import sweep
 
-    day = datetime.now(LONDON).date()
+    day = today()
     ran, result = await once_a_day("sweep_cases", day, lambda: sweep(day))
     if not ran or result is None:
         return {"ran": False}

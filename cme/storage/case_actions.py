@@ -22,10 +22,9 @@ from cme.events import Action
 from cme.notices import NoticeKind
 from cme.roles import Role
 from cme.storage import audit, tables
-from cme.storage.case_context import today
 from cme.storage.cases import add_event as _add_event
 from cme.storage.cases import case_for
-from cme.storage.clock import utcnow
+from cme.storage.clock import today, utcnow
 from cme.storage.engine import write_transaction
 from cme.storage.notifications import notify
 from cme.storage.pupil_details import current_statuses

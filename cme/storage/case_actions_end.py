@@ -36,9 +36,9 @@ from cme.storage.case_actions import (
     require_role,
     text,
 )
-from cme.storage.case_context import school_context, today
+from cme.storage.case_context import school_context
 from cme.storage.cases import case_for, load_case
-from cme.storage.clock import utcnow
+from cme.storage.clock import today, utcnow
 from cme.storage.engine import write_transaction
 from cme.storage.notifications import notify
 from cme.storage.pupil_details import current_details

@@ -17,16 +17,10 @@ from cme.cases.case import Case, Event, EventKind, Status
 from cme.leave import Leave
 from cme.policy import Policy
 from cme.storage.calendar_facts import leaves_for_school, term_dates
-from cme.storage.clock import utcnow
 from cme.storage.policies import policy_for_la
 from cme.storage.tables import Case as CaseRow
 from cme.storage.tables import CaseEvent, PupilYear, School, SchoolYear
-from cme.timeline import LONDON, academic_year, closed_days, school_days
-
-
-def today() -> date:
-    """Today in England: statutory days are London's."""
-    return utcnow().astimezone(LONDON).date()
+from cme.timeline import academic_year, closed_days, school_days
 
 
 @dataclass(frozen=True)

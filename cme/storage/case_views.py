@@ -21,10 +21,10 @@ from cme.storage.case_context import (
     SchoolContext,
     case_of,
     school_context,
-    today,
     with_events,
 )
 from cme.storage.cases import case_for
+from cme.storage.clock import today
 from cme.storage.engine import write_transaction
 from cme.storage.pupils import get_pupil
 from cme.storage.scope import pupils_of

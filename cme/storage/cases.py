@@ -35,10 +35,9 @@ from cme.storage.case_context import (
     CASE_COLUMNS,
     SchoolContext,
     school_context,
-    today,
     with_events,
 )
-from cme.storage.clock import utcnow
+from cme.storage.clock import today, utcnow
 from cme.storage.engine import is_sqlite, write_transaction
 from cme.storage.scope import pupils_of
 from cme.storage.tables import Case as CaseRow

@@ -20,7 +20,7 @@ from cme.cases.case import ENQUIRIES_FAILED, Status
 from cme.cases.enquiries import Side
 from cme.cases.outcomes import Outcome
 from cme.roles import Role
-from cme.storage import case_context, cases
+from cme.storage import cases, clock
 from cme.storage.accounts import viewer_for_account
 from cme.storage.case_actions import (
     record_contact,
@@ -158,7 +158,7 @@ async def _screen(staff: _Staff, case: _Open, today: date, refer: bool) -> None:
 
 async def _la_work(cme: Viewer, staff: _Staff, case: _Open, failed: bool) -> None:
     # The LA's work follows the hand-off, which happened just now.
-    today = case_context.today()
+    today = clock.today()
     for kind, method, outcome in (
         ("la_records", "records", "No new address in housing, council tax or benefits records"),
         ("lost_pupil_database", "records", "No match in the lost pupil database"),

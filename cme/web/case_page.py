@@ -20,9 +20,9 @@ from cme.pupil_details import STATUS_LABELS, PupilDetails
 from cme.roles import Role
 from cme.storage import case_actions as act
 from cme.storage import case_actions_end as end
-from cme.storage.case_context import today
 from cme.storage.case_views import CasePage, case_page
 from cme.storage.cases import load_case
+from cme.storage.clock import today
 from cme.storage.pupil_details import current_details
 from cme.web import case_words
 from cme.web.case_forms import ACTIONS, LA_ACTIONS, SCHOOL_ACTIONS, form_errors

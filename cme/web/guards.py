@@ -36,6 +36,13 @@ def requires_la_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
         raise PermissionDeniedException("This page is for LA administrators.")
 
 
+def requires_cme_officer(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    if _viewer(connection).role is not Role.CME_OFFICER:
+        raise PermissionDeniedException("This page is for the LA's CME officers.")
+
+
 def requires_pupil_access(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:

@@ -21,10 +21,9 @@ from cme.events import Action
 from cme.storage import accounts
 from cme.storage import case_actions as act
 from cme.storage import case_actions_end as end
-from cme.storage.case_context import today
 from cme.storage.case_views import cases_for_la, cases_for_school
 from cme.storage.cases import load_case, sync_school
-from cme.storage.clock import utcnow
+from cme.storage.clock import today, utcnow
 from cme.storage.registers import apply_register
 from cme.storage.tables import (
     Account,

@@ -261,7 +261,7 @@ async def test_removal_over_http_keeps_a_downloadable_return_and_lists_the_child
     from cme.cases.enquiries import Side
     from cme.storage import case_actions as act
     from cme.storage import case_actions_end as end
-    from cme.storage.case_context import today
+    from cme.storage.clock import today
     from tests.integration.test_case_actions import load_register, the_case, viewer
 
     upn = await load_register(world, date(2025, 10, 10))
