@@ -17,10 +17,11 @@ from cme.cases.case import Case, Event, EventKind, Status
 from cme.leave import Leave
 from cme.policy import Policy
 from cme.storage.calendar_facts import leaves_for_school, term_dates
+from cme.storage.flags import register_calendar
 from cme.storage.policies import policy_for_la
 from cme.storage.tables import Case as CaseRow
-from cme.storage.tables import CaseEvent, PupilYear, School, SchoolYear
-from cme.timeline import academic_year, closed_days, school_days
+from cme.storage.tables import CaseEvent, PupilYear, School
+from cme.timeline import academic_year
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,7 @@ async def school_context(
 ) -> SchoolContext:
     school = await School.select(School.la).where(School.id == school_id).first()
     la_id = int(school["la"]) if school else 0
-    calendars = await SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
-        SchoolYear.school == school_id
-    )
-    days = sorted(d for r in calendars for d in school_days(r["academic_year"], r["calendar"]))
-    closures = [d for r in calendars for d in closed_days(r["academic_year"], r["calendar"])]
+    days, closures = await register_calendar(school_id)
     calendar = SchoolCalendar.of(days, await term_dates(la_id), closures)
     query = PupilYear.select(PupilYear.pupil, PupilYear.academic_year, PupilYear.marks).where(
         PupilYear.school == school_id, PupilYear.academic_year <= academic_year(on)

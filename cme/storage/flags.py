@@ -88,6 +88,16 @@ async def _school_days(school_id: int, years: list[int] | None) -> list[date]:
     return sorted(d for r in rows for d in school_days(r["academic_year"], r["calendar"]))
 
 
+async def register_calendar(school_id: int) -> tuple[list[date], set[date]]:
+    """The school's school days in order, and its closures, over every year of register."""
+    calendars = await SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
+        SchoolYear.school == school_id
+    )
+    days = sorted(d for r in calendars for d in school_days(r["academic_year"], r["calendar"]))
+    closed = {d for r in calendars for d in closed_days(r["academic_year"], r["calendar"])}
+    return days, closed
+
+
 async def latest_school_day(school_id: int) -> date | None:
     row = await (
         SchoolYear.select(SchoolYear.academic_year)
@@ -175,11 +185,7 @@ async def pupil_record(viewer: Viewer, pupil_id: int, on: date | None = None) ->
             PupilYear.pupil == pupil_id
         )
         by_year = {r["academic_year"]: r["marks"] for r in rows}
-        calendars = await SchoolYear.select(SchoolYear.academic_year, SchoolYear.calendar).where(
-            SchoolYear.school == school_id
-        )
-        days = sorted(d for r in calendars for d in school_days(r["academic_year"], r["calendar"]))
-        closed = {d for r in calendars for d in closed_days(r["academic_year"], r["calendar"])}
+        days, closed = await register_calendar(school_id)
         on = on or (days[-1] if days else None)
         policy = await policy_for_school(school_id)
         flags = flags_on(PupilMarks(by_year), days, on, policy) if on else []
