@@ -37,10 +37,11 @@ SCHOOLS = (
         "Riverside Primary School (demo)",
         "2001",
         range(1, 7),
-        8,
+        30,
         tuple(
             "Ashdown Brightwell Carrow Dunmore Elsworth Fairley Gatling Hollins Ivesley "
-            "Jessop Kettering Larkspur Marwood Quarry Rushmere".split()
+            "Jessop Kettering Larkspur Marwood Quarry Rushmere Ahmed Mistry Walsh Kelly "
+            "Szymanski Adeyemi Ferreira Lindqvist Morrow Penhale".split()
         ),
     ),
     DemoSchool(
@@ -48,10 +49,13 @@ SCHOOLS = (
         "Hillcrest Academy (demo)",
         "4001",
         range(7, 12),
-        12,
+        90,
         tuple(
             "Netherby Oakhurst Pembridge Saltmarsh Thornbury Upwood Varley Whitcombe Yarrow "
-            "Zennor Okafor Nowak Begum Kowalski Mensah Hughes Doyle Fraser".split()
+            "Zennor Okafor Nowak Begum Kowalski Mensah Hughes Doyle Fraser Abbott Barraclough "
+            "Chaudhry Dimitrov Evans Fitzgerald Gallagher Hussain Iqbal Jankowski Khan "
+            "Lewandowski McAllister Nguyen Oyelaran Popescu Rahman Sandoval Trelawney "
+            "Usman Vasquez Wojcik Akhtar Boateng Castellano Delaney".split()
         ),
     ),
 )
@@ -96,14 +100,16 @@ def demo_pupils(
     surnames: tuple[str, ...] = SURNAMES,
 ) -> list[DemoPupil]:
     """Pupils whose ages fit their year groups in `academic_year` (which starts on 1 Sept of
-    that year): a Year N child is N + 5 on 1 September, as English schools group children."""
+    that year), as English schools group children: those born from 1 September to 31 August
+    start Reception in the September after they turn four, so a Year N child turns N + 5
+    during the school year."""
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
     pupils = []
     for year_group in year_groups:
         # The UPN's year part differs between year groups, so serials restart in each.
         serial = 0
-        born_from = date(academic_year - year_group - 6, 9, 1)
-        days_in_year = (date(academic_year - year_group - 5, 9, 1) - born_from).days
+        born_from = date(academic_year - year_group - 5, 9, 1)
+        days_in_year = (date(academic_year - year_group - 4, 9, 1) - born_from).days
         for n in range(per_year):
             serial += 1
             gender = rng.choice("FM")
@@ -141,11 +147,13 @@ def school_pupils(school: DemoSchool, academic_year: int) -> list[DemoPupil]:
     )
 
 
+# The LA's two CME officers, in this order: the first shares out the cases handed over.
+CME_OFFICERS = (("cme.officer@la.demo", "Casey Morgan"), ("cme.officer2@la.demo", "Nadia Karim"))
+
+
 def demo_accounts() -> list[DemoAccount]:
-    accounts = [
-        DemoAccount("cme.officer@la.demo", "Casey Morgan", "cme_officer", None),
-        DemoAccount("admin@la.demo", "Alex Patel", "la_admin", None),
-    ]
+    accounts = [DemoAccount(email, name, "cme_officer", None) for email, name in CME_OFFICERS]
+    accounts.append(DemoAccount("admin@la.demo", "Alex Patel", "la_admin", None))
     for school in SCHOOLS:
         short = school.name.split()[0].lower()
         officer, dsl = STAFF[school.urn]

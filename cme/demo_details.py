@@ -8,7 +8,7 @@ demo loads them through the same import as an upload.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from cme.demo_data import BOYS, GIRLS, NEUTRAL, SURNAMES
@@ -109,30 +109,37 @@ def _contact(
     return [name, relation, "Y" if lives else "N", _mobile(rng), home, email, *lines]
 
 
-def demo_rows(children: Sequence[DemoChild], seed: int) -> list[list[str]]:
-    """A pupil-details export for `children`: the header and one row per child. One child is
-    on a child protection plan; some are looked after, on free school meals, young carers."""
+def demo_rows(
+    children: Sequence[DemoChild],
+    seed: int,
+    looked_after: Collection[str] = (),
+    cp_plan: Collection[str] = (),
+) -> list[list[str]]:
+    """A pupil-details export for `children`: the header and one row per child. One child
+    and those whose UPN is in `cp_plan` are on a child protection plan; some children and
+    those in `looked_after` are looked after; some are on free school meals, young carers."""
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
     rows = [header()]
     cp_index = 3 % max(1, len(children))
     for i, child in enumerate(children):
-        looked_after = i % 13 == 5
+        in_care = i % 13 == 5 or child.upn in looked_after
+        on_plan = i == cp_index or child.upn in cp_plan
         home = _address(rng)
         preferred = rng.choice(NEUTRAL) if rng.random() < 0.06 else ""
         former = rng.choice(SURNAMES) if rng.random() < 0.05 else ""
         sen = rng.choices(["N", "K", "E"], weights=[85, 12, 3])[0]
         statuses = [
-            "Y" if looked_after else "N",
-            "Y" if i == cp_index else "N",
-            "Y" if i == cp_index or (not looked_after and rng.random() < 0.04) else "N",
-            "Y" if i == cp_index else "N",
+            "Y" if in_care else "N",
+            "Y" if on_plan else "N",
+            "Y" if on_plan or (not in_care and rng.random() < 0.04) else "N",
+            "Y" if on_plan else "N",
             sen,
             "Y" if rng.random() < 0.03 else "N",
-            "Y" if looked_after or rng.random() < 0.25 else "N",
+            "Y" if in_care or rng.random() < 0.25 else "N",
         ]
         contacts: list[list[str]] = []
         surname = child.legal_surname
-        if looked_after:
+        if in_care:
             carer_surname = rng.choice(SURNAMES)
             contacts.append(_contact(_adult(rng, "F", carer_surname), "Foster carer", True, rng))
             contacts.append(

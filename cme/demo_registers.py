@@ -1,7 +1,9 @@
 """Synthetic registers with realistic absence patterns, for the demo, tests and benchmarks.
 
 The first pupils are given one pattern each, so that every flag appears on the last day; the
-rest are mostly present with the odd illness, appointment or late mark.
+rest are mostly present with the odd illness, appointment or late mark. For the demo, more
+children are given a story (`STORIES`): an absence going on now and earlier ones that ended,
+and how far the school and the LA have taken each case (`cme.storage.demo_cases`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -105,7 +107,7 @@ class Habits:
 # odd unexplained or holiday days.
 HABITS = (
     Habits(ill=0.02, appointment=0.008, late=0.015),
-    Habits(ill=0.01, appointment=0.012, late=0.05, unexplained=0.004, holiday=0.003),
+    Habits(ill=0.01, appointment=0.012, late=0.05, unexplained=0.0005, holiday=0.003),
 )
 
 
@@ -168,6 +170,177 @@ def _apply_patterns(
         row = marks[pupils[len(PATTERNS)].upn]
         for day in open_days[5:21]:
             row[2 * index[day]] = row[2 * index[day] + 1] = "I"
+
+
+# --- the demo's stories ------------------------------------------------------------------
+
+LOOKED_AFTER = "looked_after"
+CP_PLAN = "child_protection_plan"
+
+
+@dataclass(frozen=True)
+class Story:
+    """One demo child: the absence going on now (each school day's AM and PM codes, oldest
+    first, ending on the register's last day; empty: the register as generated), earlier
+    absences that ended (school days before the last day that each began, and its days), how
+    far the case has been taken (`demo_cases.WORK`), what the pupil's record says (`status`),
+    which CME officer has the case (1 or 2; 0: nobody has taken it) and how it ended."""
+
+    work: str
+    now: tuple[str, ...] = ()
+    earlier: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    status: str = ""
+    officer: int = 0
+    ended: str = ""
+
+
+def away(days: int, still_n: int | None = None) -> tuple[str, ...]:
+    """`days` school days absent: the latest `still_n` (all by default) still coded N, the
+    earlier ones already replaced by O (no reason given, so unauthorised)."""
+    n = days if still_n is None else still_n
+    return ("OO",) * (days - n) + ("NN",) * n
+
+
+def _back(before: int, days: int, ill: int = 0) -> tuple[int, tuple[str, ...]]:
+    """An earlier absence: `days` unexplained, then `ill` days the family said were illness."""
+    return before, ("OO",) * days + ("II",) * ill
+
+
+_S = Story
+# By school URN: the pattern pupils' stories (by position) and the stories spread over the
+# other pupils. Mixed, so that each stage has children in several year groups.
+STORIES: dict[str, tuple[dict[int, Story], tuple[Story, ...]]] = {
+    "900001": (
+        {0: _S("removed", officer=1), 1: _S("with_la"), 2: _S("day_one"), 6: _S("unscreened")},
+        (
+            _S("day_one", away(1)),
+            _S("enquiries", away(2)),
+            _S("la_enquiries", away(12, 2), officer=2),
+            _S("back", earlier=(_back(9, 2),)),
+            _S("day_one", away(1), earlier=(_back(20, 2),)),
+            _S("refer_now", away(2), status=CP_PLAN),
+            _S("removal", away(24, 2), officer=2),
+            _S("back", earlier=(_back(24, 1, ill=2),)),
+            _S("contacted", away(1)),
+            _S("enquiries", away(3)),
+            _S("with_la", away(15, 2), earlier=(_back(35, 1),)),
+            _S("day_one", away(2)),
+            _S("back", earlier=(_back(17, 1),)),
+            _S("referred", away(4, 2), status=LOOKED_AFTER),
+            _S("found", away(26, 2), officer=1, ended="new_school_other_la"),
+            _S("day_one", away(1)),
+            _S("enquiries", away(6)),
+            _S("back", earlier=(_back(30, 3),)),
+            _S("reviewed", away(11, 3), status=CP_PLAN, officer=1),
+            _S("closed", away(3), ended="new_school_other_la"),
+            _S("day_one", away(3)),
+            _S("back", earlier=(_back(12, 1, ill=1),)),
+            _S("day_one", away(1)),
+        ),
+    ),
+    "900002": (
+        {0: _S("reviewed", officer=1), 1: _S("with_la"), 2: _S("day_one"), 6: _S("enquiries")},
+        (
+            _S("day_one", away(1)),
+            _S("enquiries", away(2)),
+            _S("contacted", away(2)),
+            _S("back", earlier=(_back(8, 1),)),
+            _S("day_one", away(1)),
+            _S("refer_now", away(1), status=LOOKED_AFTER),
+            _S("with_la", away(12, 2)),
+            _S("removed", away(25, 2), officer=1),
+            _S("day_one", away(2), earlier=(_back(15, 2),)),
+            _S("enquiries", away(3)),
+            _S("back", earlier=(_back(21, 2, ill=1),)),
+            _S("reviewed", away(13, 2), officer=1),
+            _S("contacted", away(1)),
+            _S("day_one", away(1)),
+            _S("closed", away(2), ended="elective_home_education"),
+            _S("enquiries", away(4, 1)),
+            _S("la_enquiries", away(11, 2), officer=2),
+            _S("back", earlier=(_back(27, 1),)),
+            _S("day_one", away(1)),
+            _S("unscreened", away(4)),
+            _S("removal", away(28, 2), officer=2),
+            _S("enquiries", away(5)),
+            _S("day_one", away(3)),
+            _S("with_la", away(16, 2), officer=1),
+            _S("back", earlier=(_back(11, 3),)),
+            _S("refer_now", away(3)),
+            _S("day_one", away(1), earlier=(_back(33, 1),)),
+            _S("reviewed", away(14, 2), status=LOOKED_AFTER, officer=2),
+            _S("closed", away(4), ended="new_school_this_la"),
+            _S("enquiries", away(2)),
+            _S("back", earlier=(_back(36, 2),)),
+            _S("day_one", away(1)),
+            _S("referred", away(5, 2), status=CP_PLAN),
+            _S("with_la", away(17, 2), officer=2),
+            _S("contacted", away(1)),
+            _S("removed", away(30, 2), officer=2),
+            _S("back", earlier=(_back(19, 1, ill=2),)),
+            _S("enquiries", away(7)),
+            _S("day_one", away(1)),
+            _S("contacted", away(1)),
+            _S("closed", away(6, 1), ended="new_school_abroad"),
+            _S("back", earlier=(_back(6, 2),)),
+            _S("enquiries", away(3)),
+            _S("day_one", away(2)),
+            _S("back", earlier=(_back(40, 1, ill=1),)),
+            _S("enquiries", away(8, 2)),
+            _S("day_one", away(1)),
+            _S("back", earlier=(_back(25, 2),)),
+        ),
+    ),
+}
+
+
+def stories(urn: str, pupils: Sequence[PupilLike]) -> dict[str, Story]:
+    """The school's stories by pupil UPN (none for a school the demo does not know)."""
+    told, others = STORIES.get(urn, ({}, ()))
+    found = {pupils[i].upn: story for i, story in told.items() if i < len(pupils)}
+    # After the pattern pupils and the one off sick; spread over the year groups.
+    first = len(PATTERNS) + 1
+    free = len(pupils) - first
+    if free >= len(others):
+        for k, story in enumerate(others):
+            found[pupils[first + k * free // len(others)].upn] = story
+    return found
+
+
+def tell(grid: Grid, closed: set[date], told: Mapping[str, Story], first_open: int = 0) -> None:
+    """Write the stories' absences into the grid, each after a day in school. An earlier
+    absence that would begin before open day `first_open` or run into the absence going on
+    now is left out."""
+    open_days = [d for d in grid.days if d not in closed]
+    index = {d: i for i, d in enumerate(grid.days)}
+    last = len(open_days) - 1
+
+    def put(row: list[str], start: int, pairs: Sequence[str]) -> None:
+        for offset, pair in enumerate(pairs):
+            i = index[open_days[start + offset]]
+            row[2 * i], row[2 * i + 1] = pair[0], pair[1]
+
+    for upn, story in told.items():
+        row = grid.marks[upn]
+        now = story.now[-last:] if last > 0 else ()
+        for before, days in story.earlier:
+            start = last - before
+            if start >= first_open and start + len(days) < last - len(now):
+                put(row, start, (*days, "/\\"))
+        if now:
+            put(row, last - len(now), ("/\\", *now))
+
+
+def first_days(grid: Grid, closed: set[date], open_days: int) -> Grid:
+    """The grid up to its `open_days`-th day open: the register as it was then."""
+    seen, keep = 0, 0
+    for day in grid.days:
+        keep += 1
+        seen += day not in closed
+        if seen == open_days:
+            break
+    marks = {upn: row[: 2 * keep] for upn, row in grid.marks.items()}
+    return Grid(grid.pupils, grid.days[:keep], marks)
 
 
 PUPIL_HEADERS = ["UPN", "Legal Surname", "Legal Forename", "DOB", "Gender", "Year", "Reg"]

@@ -23,6 +23,7 @@ class Action(StrEnum):
     SIGNIN_FAILED = "signin.failed"
     SIGNOUT = "signout"
     POLICY_CHANGED = "policy.changed"
+    SWEEP_TIME_CHANGED = "policy.sweep_time_changed"
     REGISTER_UPLOADED = "register.uploaded"
     REGISTER_IMPORTED = "register.imported"
     REGISTER_REJECTED = "register.rejected"
@@ -36,6 +37,8 @@ class Action(StrEnum):
     CASE_CLOSED_BY_REGISTER = "case.closed_by_register"
     CASE_REOPENED = "case.reopened"
     CASE_STEP_OVERDUE = "case.step_overdue"
+    # The daily sweep of an LA's schools (no person: the account is empty).
+    CASES_SWEPT = "cases.swept"
     CASE_VIEWED = "case.viewed"
     TERM_ADDED = "term.added"
     TERM_REMOVED = "term.removed"
@@ -54,6 +57,7 @@ class Action(StrEnum):
     CASE_REMOVED = "case.removed"
     CASE_FOUND = "case.found"
     CASE_DOCUMENT_DOWNLOADED = "case.document_downloaded"
+    CASE_ASSIGNED = "case.assigned"
     # Pupil details (H1).
     PUPIL_DETAILS_IMPORTED = "pupil_details.imported"
     CONTACT_ADDED = "contact.added"
@@ -79,6 +83,7 @@ _LABELS = {
     Action.SIGNIN_FAILED: "Sign-in failed",
     Action.SIGNOUT: "Signed out",
     Action.POLICY_CHANGED: "Thresholds changed",
+    Action.SWEEP_TIME_CHANGED: "Daily sweep time changed",
     Action.REGISTER_UPLOADED: "Register uploaded",
     Action.REGISTER_IMPORTED: "Register imported",
     Action.REGISTER_REJECTED: "Register refused",
@@ -89,6 +94,7 @@ _LABELS = {
     Action.CASE_CLOSED_BY_REGISTER: "Case closed by the register",
     Action.CASE_REOPENED: "Case opened again by a register correction",
     Action.CASE_STEP_OVERDUE: "Step on a case overdue",
+    Action.CASES_SWEPT: "Daily sweep of cases",
     Action.CASE_VIEWED: "Case viewed",
     Action.TERM_ADDED: "Term dates added",
     Action.TERM_REMOVED: "Term dates removed",
@@ -108,6 +114,7 @@ _LABELS = {
     Action.CASE_REMOVED: "Child removed from roll as missing education",
     Action.CASE_FOUND: "Child missing education found by the LA",
     Action.CASE_DOCUMENT_DOWNLOADED: "Deletion return downloaded",
+    Action.CASE_ASSIGNED: "Case assigned to a CME officer",
     Action.PUPIL_DETAILS_IMPORTED: "Pupil details imported",
     Action.CONTACT_ADDED: "Parent or carer contact added",
     Action.CONTACT_CORRECTED: "Parent or carer contact corrected",

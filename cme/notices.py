@@ -14,6 +14,7 @@ class NoticeKind(StrEnum):
     CASE_HANDED_OFF = "case_handed_off"
     REFER_NOW = "refer_now"
     STEP_OVERDUE = "step_overdue"
+    CASE_ASSIGNED = "case_assigned"
 
     @property
     def label(self) -> str:
@@ -30,12 +31,14 @@ _LABELS = {
         "A vulnerability screen says refer to police and children's social care now"
     ),
     NoticeKind.STEP_OVERDUE: "A step on a case is overdue",
+    NoticeKind.CASE_ASSIGNED: "A case has been assigned to you",
 }
 
 _TO_DO = {
     NoticeKind.CASE_HANDED_OFF: "Open the case to start the LA's enquiries.",
     NoticeKind.REFER_NOW: "Open the case and record the referral once it is made.",
     NoticeKind.STEP_OVERDUE: "Open the case to see which step is due.",
+    NoticeKind.CASE_ASSIGNED: "Open the case to see what is due.",
 }
 
 EMAIL_SUBJECT = "CME tracker: a case needs you"

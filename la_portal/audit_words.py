@@ -93,6 +93,12 @@ _KEY_WORDS = {
     "contacts_added": "Contacts added",
     "contacts_changed": "Contacts changed",
     "contacts_ended": "Contacts no longer listed",
+    "swept_to": "Cases brought up to",
+    "schools": "Schools swept",
+    "cases_opened": "Cases opened",
+    "cases_updated": "Cases corrected",
+    "cases_closed": "Cases closed",
+    "steps_overdue": "Steps newly overdue",
 }
 
 _LISTS = {
@@ -214,6 +220,17 @@ def _term(d: Mapping[str, Any]) -> str:
     return f"{d.get('name', '')} ({days})"
 
 
+def _swept(d: Mapping[str, Any]) -> str:
+    if "schools" not in d:
+        return ""
+    return (
+        f"{_plural(d.get('schools', 0), 'school')}: "
+        f"{_plural(d.get('cases_opened', 0), 'case')} opened, "
+        f"{d.get('cases_closed', 0)} closed, "
+        f"{_plural(d.get('steps_overdue', 0), 'step')} newly overdue"
+    )
+
+
 def _on_case(d: Mapping[str, Any], children: Children) -> str:
     return f"{_child(d, children)}, case {d.get('case_id', '')}"
 
@@ -233,6 +250,10 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     Action.PASSWORD_SET: lambda d, c: str(d.get("email", "")),
     Action.SIGNIN_FAILED: lambda d, c: str(d.get("email", "")),
     Action.POLICY_CHANGED: lambda d, c: _changes(d, THRESHOLD_NAMES),
+    Action.SWEEP_TIME_CHANGED: lambda d, c: (
+        f"{value_words(d.get('before'))} \u2192 {value_words(d.get('after'))}" if d else ""
+    ),
+    Action.CASES_SWEPT: lambda d, c: _swept(d),
     Action.REGISTER_UPLOADED: lambda d, c: f"{d.get('filename', '')} ({_size(d.get('size'))})",
     Action.REGISTER_IMPORTED: lambda d, c: (
         f"{_plural(d.get('pupils', 0), 'pupil')}, "
@@ -251,6 +272,7 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     Action.CASE_ENQUIRY_RECORDED: _on_case,
     Action.CASE_NOTE_ADDED: _on_case,
     Action.CASE_HANDED_OFF: _on_case,
+    Action.CASE_ASSIGNED: _on_case,
     Action.CASE_JOINT_REVIEW_RECORDED: _on_case,
     Action.CASE_NO_SICKNESS_RECORDED: _on_case,
     Action.CASE_CLOSED: _on_case,

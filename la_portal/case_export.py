@@ -1,41 +1,85 @@
-"""The LA's cases list as an .xlsx workbook: both lists of the page, with the school, and the
-download recorded in the access log."""
+"""The LA's caseload as an .xlsx workbook: every case the page's filters select (all pages, in
+the page's order), the same columns, and the download recorded in the access log."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from openpyxl import Workbook
 
 from cme.access import Viewer
 from cme.events import Action
-from cme.exports.cells import as_text
+from cme.exports.cells import append_text
 from cme.storage import audit
-from cme.storage.case_views import cases_for_la
+from cme.storage.caseload import CaseloadRow, Filters, caseload_rows
 from cme.storage.engine import write_transaction
-from school_portal.case_export import HEADERS, _row
+from cme.timeline import LONDON
+from la_portal.caseload_words import describe, stage_words
 from school_portal.export import _finish, _sheet
 
+HEADERS = [
+    "UPN",
+    "Surname",
+    "Forename",
+    "Year",
+    "School",
+    "Stage",
+    "School days missing",
+    "Day one",
+    "Next deadline",
+    "Next step",
+    "Overdue steps",
+    "Risk",
+    "Officer",
+    "Last activity",
+    "With",
+]
 
-async def la_cases_download(viewer: Viewer, include_closed: bool) -> bytes:
+
+def _row(r: CaseloadRow) -> list[Any]:
+    following = r.next_due
+    return [
+        r.upn,
+        r.surname,
+        r.forename,
+        r.year_group,
+        r.school,
+        stage_words(r),
+        r.days_missing,
+        r.day_one,
+        following.due_on if following else None,
+        following.step.label if following else None,
+        "; ".join(d.step.label for d in r.overdue) or None,
+        ", ".join(r.risks) or None,
+        r.officer or "Not assigned",
+        r.last_activity_at.astimezone(LONDON).strftime("%d/%m/%Y %H:%M")
+        if r.last_activity_at
+        else None,
+        "LA" if r.handed_to_la else "School",
+    ]
+
+
+async def caseload_download(
+    viewer: Viewer,
+    filters: Filters,
+    school_names: dict[int, str],
+    officers: dict[int, str],
+    on: date | None = None,
+) -> tuple[bytes, int]:
+    """The workbook and how many cases it holds."""
     async with write_transaction():
-        rows = await cases_for_la(viewer, include_closed=include_closed)
+        rows = await caseload_rows(viewer, filters, on)
         await audit.record(
             Action.LIST_DOWNLOADED,
             viewer=viewer,
-            list="la_cases",
-            children=len({r.pupil["id"] for r in rows}),
-            include_closed=include_closed,
+            list="la_caseload",
+            filters={k: v for k, v in filters.query().items() if v},
+            children=len({r.pupil_id for r in rows}),
         )
-    which = "all cases handed to the LA" if include_closed else "open cases"
     book = Workbook()
-    sheet = _sheet(
-        book,
-        "Cases",
-        f"{viewer.la_name}: {len(rows)} {which}",
-        ["List", "School", *HEADERS],
-    )
-    # The page's order: the cases handed over, then the children missing education.
-    for r in sorted(rows, key=lambda r: r.case.on_cme_list):
-        listed = "Children missing education" if r.case.on_cme_list else "Handed to the LA"
-        sheet.append([listed, r.pupil["school.name"], *_row(r)])
-        as_text(sheet[sheet.max_row])
-    return _finish(sheet, [26, 30, 16, 16, 14, 6, 12, 10, 34, 40, 12, 50, 40])
+    caption = f"{viewer.la_name}: {len(rows)} cases ({describe(filters, school_names, officers)})"
+    sheet = _sheet(book, "Caseload", caption, HEADERS)
+    for r in rows:
+        append_text(sheet, _row(r))
+    return _finish(sheet, [16, 16, 14, 6, 30, 34, 10, 12, 12, 40, 50, 24, 22, 16, 8]), len(rows)

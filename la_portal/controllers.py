@@ -6,8 +6,10 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from cme.roles import Role
 from cme.storage import organisations, pupils
 from cme.storage.flags import current_flags
+from cme.storage.tasks import tasks_for
 from cme.web import flag_words
 from cme.web.guards import requires_la_staff, requires_pupil_access
 from cme.web.pages import render, viewer_of
@@ -23,7 +25,13 @@ class LAController(Controller):
         viewer = viewer_of(request)
         schools = await organisations.schools_visible_to(viewer)
         counts = await pupils.pupil_counts(viewer)
-        return render(request, "la/home.html", schools=schools, counts=counts)
+        return render(
+            request,
+            "la/home.html",
+            schools=schools,
+            counts=counts,
+            tasks=await tasks_for(viewer) if viewer.role is Role.CME_OFFICER else None,
+        )
 
     @get("/schools/{school_id:int}", guards=[requires_pupil_access])
     async def school(

@@ -1,4 +1,4 @@
-"""The LA's thresholds, which every school's flags use."""
+"""The LA's thresholds, which every school's flags use, and the time of its daily sweep."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
-from cme.errors import InvalidField
+from cme.errors import InvalidField, UserError
 from cme.policy import FIXED_BY_LAW, HIGHEST, LOWEST, NAMES, Policy, check_threshold
+from cme.storage import daily_sweep
 from cme.storage.policies import policy_for_la, set_policy
 from cme.web.guards import requires_la_admin
-from cme.web.pages import render, viewer_of
+from cme.web.pages import field_errors, render, viewer_of
+
+PAGE = "/la/admin/policy"
 
 
 @dataclass(frozen=True)
@@ -108,18 +111,28 @@ class PolicyForm:
         return replace(Policy(), **values), {}
 
 
+@dataclass
+class SweepForm:
+    sweep_time: str = ""
+
+
 class PolicyController(Controller):
-    path = "/la/admin/policy"
+    path = PAGE
     guards = [requires_la_admin]
 
     async def _page(
         self,
         request: Request[Any, Any, Any],
-        form: PolicyForm,
+        form: PolicyForm | None = None,
         status: int = 200,
         errors: dict[str, str] | None = None,
         saved: bool = False,
+        sweep_time: str | None = None,
+        sweep_saved: bool = False,
     ) -> Template:
+        la_id = viewer_of(request).la_id
+        if form is None:
+            form = PolicyForm.of(await policy_for_la(la_id))
         return render(
             request,
             "la/policy.html",
@@ -133,14 +146,22 @@ class PolicyController(Controller):
             highest=HIGHEST,
             errors=errors or {},
             saved=saved,
+            sweep_time=(
+                sweep_time if sweep_time is not None else await daily_sweep.sweep_time_for_la(la_id)
+            ),
+            default_sweep_time=daily_sweep.DEFAULT_SWEEP_TIME,
+            last_sweep=await daily_sweep.last_sweep(la_id),
+            sweep_saved=sweep_saved,
         )
 
     @get("/")
     async def show(
-        self, request: Request[Any, Any, Any], saved: FromQuery[bool] = False
+        self,
+        request: Request[Any, Any, Any],
+        saved: FromQuery[bool] = False,
+        sweep_saved: FromQuery[bool] = False,
     ) -> Template:
-        policy = await policy_for_la(viewer_of(request).la_id)
-        return await self._page(request, PolicyForm.of(policy), saved=saved)
+        return await self._page(request, saved=saved, sweep_saved=sweep_saved)
 
     @post("/")
     async def save(
@@ -152,4 +173,17 @@ class PolicyController(Controller):
         if policy is None:
             return await self._page(request, data, 400, errors=errors)
         await set_policy(viewer_of(request), policy)
-        return Redirect("/la/admin/policy?saved=true", status_code=303)
+        return Redirect(f"{PAGE}?saved=true", status_code=303)
+
+    @post("/sweep")
+    async def save_sweep_time(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[SweepForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        try:
+            await daily_sweep.set_sweep_time(viewer_of(request), data.sweep_time)
+        except UserError as exc:
+            errors = field_errors(exc, {daily_sweep.FIELD: "sweep_time"})
+            return await self._page(request, status=400, errors=errors, sweep_time=data.sweep_time)
+        return Redirect(f"{PAGE}?sweep_saved=true#daily-sweep", status_code=303)

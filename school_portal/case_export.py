@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from cme.access import Viewer
 from cme.events import Action
-from cme.exports.cells import as_text
+from cme.exports.cells import append_text
 from cme.storage import audit
 from cme.storage.case_views import CaseListRow, cases_for_school
 from cme.storage.engine import write_transaction
@@ -51,8 +51,7 @@ def cases_workbook(school_name: str, rows: list[CaseListRow], include_closed: bo
     book = Workbook()
     sheet = _sheet(book, "Cases", f"{school_name}: {len(rows)} {which}", HEADERS)
     for r in rows:
-        sheet.append(_row(r))
-        as_text(sheet[sheet.max_row])
+        append_text(sheet, _row(r))
     return _finish(sheet, [16, 16, 14, 6, 12, 10, 34, 40, 12, 50, 40])
 
 

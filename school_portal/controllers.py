@@ -13,6 +13,7 @@ from cme.errors import NotFound
 from cme.storage import pupils
 from cme.storage.case_views import case_ids_on
 from cme.storage.flags import current_flags, flags_download, flags_for_viewer, pupils_download
+from cme.storage.tasks import tasks_for
 from cme.web import flag_words
 from cme.web.guards import requires_school_staff
 from cme.web.pages import render, viewer_of
@@ -75,8 +76,15 @@ class SchoolController(Controller):
         viewer = viewer_of(request)
         chosen = TodayFilters.parse(on, flag, year)
         report = await flags_for_viewer(viewer, _school_of(viewer), parse_day(on))
-        cases = await case_ids_on(viewer, _school_of(viewer), report.on) if report.on else {}
         shown = report.only(chosen.flag, chosen.year or None)
+        groups = shown.by_child()
+        cases = (
+            await case_ids_on(
+                viewer, _school_of(viewer), report.on, [g[0].pupil_id for g in groups]
+            )
+            if report.on
+            else {}
+        )
         day = report.on.isoformat() if report.on else ""
         here = with_query("/school/today", **chosen.query(day))
         before = [d for d in report.school_days if report.on and d < report.on]
@@ -94,7 +102,9 @@ class SchoolController(Controller):
             "school/today.html",
             report=report,
             cases=cases,
-            groups=shown.by_child(),
+            groups=groups,
+            # Each child's first flag (name, UPN, year) and all their flags, as the rows show.
+            rows=[(g[0], [f.flag for f in g]) for g in groups],
             kinds=list(FlagKind),
             years=report.year_groups,
             chosen=chosen,
@@ -106,6 +116,11 @@ class SchoolController(Controller):
             requested=on or "",
             policy=report.policy,
             words=flag_words,
+            # What is due on the person's cases today: shown with the latest register day, the
+            # page they sign in to (not when looking back at another day).
+            tasks=await tasks_for(viewer)
+            if report.school_days and report.on == report.school_days[-1]
+            else None,
         )
 
     @get("/today.xlsx")

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cme.attendance import Flag, FlagKind
-from cme.exports.cells import as_text
+from cme.exports.cells import append_text, as_text
 from cme.storage.flags import SchoolFlags
 from cme.web import flag_words
 
@@ -105,9 +105,10 @@ def flags_workbook(
         for k in kinds:
             row += _flag_cells(k, by_kind.get(k))
         row.append("\n".join(flag_words.detail(f.flag, report.policy) for f in group))
-        sheet.append(row)
-        as_text(sheet[sheet.max_row])
-        sheet.cell(sheet.max_row, len(row)).alignment = Alignment(wrap_text=True, vertical="top")
+        append_text(sheet, row)
+        sheet.cell(sheet._current_row, len(row)).alignment = Alignment(
+            wrap_text=True, vertical="top"
+        )
     widths = [16, 16, 14, 6, 6, 30] + [14] * (len(headers) - 7) + [80]
     return _finish(sheet, widths)
 
@@ -123,7 +124,8 @@ def pupils_workbook(
     sheet = _sheet(book, "Pupils", caption, headers)
     for p in pupils:
         current = flags.get(p["id"], [])
-        sheet.append(
+        append_text(
+            sheet,
             [
                 p["upn"],
                 p["legal_surname"],
@@ -132,7 +134,6 @@ def pupils_workbook(
                 p["reg_group"],
                 p["date_of_birth"],
                 "; ".join(flag_words.label(f.kind) for f in current) or None,
-            ]
+            ],
         )
-        as_text(sheet[sheet.max_row])
     return _finish(sheet, [16, 16, 14, 6, 6, 14, 50])

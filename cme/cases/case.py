@@ -34,6 +34,7 @@ class EventKind(StrEnum):
     STEP_OVERDUE = "step_overdue"
     REMOVED = "removed"
     LA_CLOSED = "la_closed"
+    ASSIGNED = "assigned"
 
 
 class Status(StrEnum):

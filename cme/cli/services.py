@@ -65,16 +65,29 @@ def cmd_serve(args: argparse.Namespace) -> None:
     settings = Settings.from_env()
     jobs = "arq on Redis" if settings.uses_redis else "in-process"
     print(f"CME tracker on http://{args.host}:{args.port}/ (jobs: {jobs})", flush=True)
-    uvicorn.run(
-        "cme.web.app:create_app",
-        log_config=_serve_log_config(),
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        proxy_headers=True,
-    )
+    options: dict[str, Any] = {
+        "log_config": _serve_log_config(),
+        "factory": True,
+        "host": args.host,
+        "port": args.port,
+        "workers": args.workers,
+        "log_level": "info",
+        "proxy_headers": True,
+    }
+    if args.workers == 1:
+        uvicorn.run("cme.web.app:create_app", **options)
+        return
+    # What uvicorn.run does for several workers, with a listening socket that keeps Nagle's
+    # algorithm off (see TcpConfig).
+    from uvicorn.supervisors import Multiprocess
+
+    from cme.cli.tcp_config import TcpConfig
+
+    config = TcpConfig("cme.web.app:create_app", **options)
+    try:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    except KeyboardInterrupt:
+        pass
 
 
 def cmd_worker(args: argparse.Namespace) -> None:

@@ -15,3 +15,14 @@ def as_text(row: Iterable[Any]) -> None:
     for cell in row:
         if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
             cell.data_type = "s"
+
+
+def append_text(sheet: Any, values: Iterable[Any]) -> None:
+    """Append a row and store its text as text (`as_text`). The row is found by the number
+    `append` keeps: `sheet.max_row` and `sheet[n]` count every cell of the sheet each time,
+    which made a list of thousands of rows take a minute."""
+    row = list(values)
+    sheet.append(row)
+    # sheet[n] would count every cell too (for the widest row): ask for each cell instead.
+    at = sheet._current_row
+    as_text(sheet.cell(at, column) for column in range(1, len(row) + 1))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cme.jobs import DailyJob, Job, JobQueue, by_name
+from cme.jobs import JOB_TIMEOUT_SECONDS, DailyJob, Job, JobQueue, by_name
 from cme.jobs.ledger import once_a_day
 from cme.storage import accounts, notifications, uploads
-from cme.storage.clock import today
+from cme.storage.clock import today, utcnow
 
 
 async def housekeeping(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -47,19 +47,19 @@ async def send_emails(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 async def sweep_cases(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Daily, early: bring every school's cases up to today (open, close, mark overdue), once
-    a day whichever runner gets there first."""
-    from cme.storage.cases import sweep
+    """Every minute: sweep the cases of each LA whose daily sweep time has come today and
+    that no runner has swept today (the job ledger decides between runners)."""
+    from cme.storage.daily_sweep import sweep_due_las
 
-    day = today()
-    ran, result = await once_a_day("sweep_cases", day, lambda: sweep(day))
-    if not ran or result is None:
-        return {"ran": False}
+    swept = await sweep_due_las(utcnow())
+    codes = [s.la_code for s in swept]
     return {
-        "ran": True,
-        "opened": result.opened,
-        "closed": result.closed,
-        "overdue": result.overdue,
+        # In the job's log line: which runner swept which LA.
+        "status": f"swept LA {', '.join(codes)}" if codes else "nothing to sweep",
+        "swept": codes,
+        "opened": sum(s.result.opened for s in swept),
+        "closed": sum(s.result.closed for s in swept),
+        "overdue": sum(s.result.overdue for s in swept),
     }
 
 
@@ -72,8 +72,13 @@ JOBS = by_name(
     # One try: a failed email is retried by the outbox's own back-off, not by re-running
     # the whole batch.
     Job("send_emails", send_emails, max_tries=1),
-    Job("sweep_cases", sweep_cases),
+    # The standard time limit, not a longer one: arq keeps every job's in-progress mark for
+    # its longest time limit, which is how soon a dead worker's import is retried. A run
+    # starts LAs' sweeps only in its first minute (a 100-school LA takes up to about 30 s)
+    # and leaves the rest to the next minute's check.
+    Job("sweep_cases", sweep_cases, timeout_seconds=JOB_TIMEOUT_SECONDS),
 )
-DAILY = (DailyJob("housekeeping", hour=2, minute=15), DailyJob("sweep_cases", hour=6, minute=30))
-# Run when a runner starts and (by `cme worker`) every minute after.
-SWEEPS = ("queue_unfinished_imports", "send_emails")
+DAILY = (DailyJob("housekeeping", hour=2, minute=15),)
+# Run when a runner starts and every minute after (`cme worker` by arq cron, the app's
+# in-process runner every `sweep_seconds`).
+SWEEPS = ("queue_unfinished_imports", "send_emails", "sweep_cases")

@@ -21,7 +21,7 @@ from cme.errors import InvalidField, Refused
 from cme.events import Action
 from cme.notices import NoticeKind
 from cme.roles import Role
-from cme.storage import audit, tables
+from cme.storage import audit, case_summary, tables
 from cme.storage.cases import add_event as _add_event
 from cme.storage.cases import case_for
 from cme.storage.clock import today, utcnow
@@ -110,6 +110,10 @@ async def audit_case(
         event=event_id,
         **detail,
     )
+    if event_id is not None:
+        # Every action that adds to the timeline audits last: the case is as it will be
+        # committed, so its summary for the lists is stored in the same transaction.
+        await case_summary.refresh_case(case.id)
 
 
 async def record_contact(

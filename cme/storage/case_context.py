@@ -1,5 +1,6 @@
 """What the case rules need to know about a school, read once: its register days, projected
-calendar, thresholds, and the marks and leave of the pupils asked about."""
+calendar, thresholds, and the marks and leave of the pupils asked about; and a case evaluated
+against it on a day."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from typing import Any
 from cme.attendance import PupilMarks, continuous_absence_run
 from cme.cases.absences import Reason, days_coded_n, days_missing
 from cme.cases.calendar import SchoolCalendar
-from cme.cases.case import Case, Event, EventKind, Status
+from cme.cases.case import Case, Event, EventKind, Stage, Status
+from cme.cases.clock import Due
+from cme.cases.removal import Removal
 from cme.leave import Leave
 from cme.policy import Policy
 from cme.storage.calendar_facts import leaves_for_school, term_dates
@@ -154,3 +157,46 @@ async def with_events(rows: Sequence[dict[str, Any]]) -> list[Case]:
                 )
             )
     return [case_of(r, events[int(r["id"])]) for r in rows]
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """A case evaluated on a day."""
+
+    case: Case
+    on: date
+    due: list[Due]
+    removal: Removal
+    stage: Stage
+    days_missing: int
+    run_school_days: int
+    policy: Policy
+
+    @property
+    def overdue(self) -> list[Due]:
+        return [d for d in self.due if d.overdue]
+
+    @property
+    def next_due(self) -> Due | None:
+        waiting = [d for d in self.due if not d.done]
+        return waiting[0] if waiting else None
+
+    def status_on(self) -> str:
+        """The case's status as it stood on `on` (a case closed later was open then)."""
+        return self.case.status_on(self.on).value
+
+
+def evaluate(case: Case, context: SchoolContext, on: date) -> CaseState:
+    """The case as it stood on `on`, evaluated then (`state.case` stays the case as stored)."""
+    then = case.as_of(on)
+    run = context.run_school_days(case.pupil_id, on) if then.is_open else 0
+    return CaseState(
+        case=case,
+        on=on,
+        due=then.due(on, context.calendar, context.policy, context.n_days(then, on)),
+        removal=then.removal(run, context.policy),
+        stage=then.stage(run, context.policy),
+        days_missing=context.days_missing(then, on),
+        run_school_days=run,
+        policy=context.policy,
+    )

@@ -3,23 +3,20 @@ child be removed), and, for a child's case page, recorded in the access log."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from cme.access import Viewer
-from cme.cases.case import Case, Stage, Status
-from cme.cases.clock import Due
-from cme.cases.removal import Removal
-from cme.errors import NotFound
+from cme.cases.case import Case, Status
 from cme.events import Action
-from cme.policy import Policy
 from cme.storage import audit
 from cme.storage.case_context import (
     CASE_COLUMNS,
-    SchoolContext,
+    CaseState,
     case_of,
+    evaluate,
     school_context,
     with_events,
 )
@@ -27,52 +24,9 @@ from cme.storage.cases import case_for
 from cme.storage.clock import today
 from cme.storage.engine import write_transaction
 from cme.storage.pupils import get_pupil
-from cme.storage.scope import pupils_of
+from cme.storage.scope import pupils_of, pupils_sql
 from cme.storage.tables import Case as CaseTable
 from cme.storage.tables import CaseDocument, Pupil
-
-
-@dataclass(frozen=True)
-class CaseState:
-    """A case evaluated on a day."""
-
-    case: Case
-    on: date
-    due: list[Due]
-    removal: Removal
-    stage: Stage
-    days_missing: int
-    run_school_days: int
-    policy: Policy
-
-    @property
-    def overdue(self) -> list[Due]:
-        return [d for d in self.due if d.overdue]
-
-    @property
-    def next_due(self) -> Due | None:
-        waiting = [d for d in self.due if not d.done]
-        return waiting[0] if waiting else None
-
-    def status_on(self) -> str:
-        """The case's status as it stood on `on` (a case closed later was open then)."""
-        return self.case.status_on(self.on).value
-
-
-def evaluate(case: Case, context: SchoolContext, on: date) -> CaseState:
-    """The case as it stood on `on`, evaluated then (`state.case` stays the case as stored)."""
-    then = case.as_of(on)
-    run = context.run_school_days(case.pupil_id, on) if then.is_open else 0
-    return CaseState(
-        case=case,
-        on=on,
-        due=then.due(on, context.calendar, context.policy, context.n_days(then, on)),
-        removal=then.removal(run, context.policy),
-        stage=then.stage(run, context.policy),
-        days_missing=context.days_missing(then, on),
-        run_school_days=run,
-        policy=context.policy,
-    )
 
 
 @dataclass(frozen=True)
@@ -182,25 +136,6 @@ async def cases_for_school(
     return await _rows(cases, on)
 
 
-async def cases_for_la(
-    viewer: Viewer, on: date | None = None, include_closed: bool = False
-) -> list[CaseListRow]:
-    """Cases the LA holds: handed over by schools and open, and children removed from roll
-    whom the LA is still looking for; with `include_closed`, every case ever handed over."""
-    if not viewer.sees_pupils or viewer.role.works_in_school:
-        raise NotFound("no such list")
-    on = on or today()
-    query = pupils_of(CaseTable.select(*CASE_COLUMNS), viewer, CaseTable.school).where(
-        CaseTable.handed_to_la_at.is_not_null()
-    )
-    if not include_closed:
-        query = query.where(
-            (CaseTable.status == Status.OPEN.value)
-            | ((CaseTable.status == Status.REMOVED.value) & CaseTable.la_closed_on.is_null())
-        )
-    return await _rows(await with_events(await query), on)
-
-
 def case_json(row: CaseListRow) -> dict[str, Any]:
     """One case in the `cme cases --json` shape."""
     state = row.state
@@ -226,19 +161,29 @@ def case_json(row: CaseListRow) -> dict[str, Any]:
     }
 
 
-async def case_ids_on(viewer: Viewer, school_id: int, on: date) -> dict[int, tuple[int, str]]:
+async def case_ids_on(
+    viewer: Viewer, school_id: int, on: date, pupil_ids: Collection[int] | None = None
+) -> dict[int, tuple[int, str]]:
     """pupil id -> (case id, "open" | "removed" | "closed") of each child's latest case begun
-    by `on`, as it stood on `on`: for linking a list of children to their cases."""
-    rows = (
-        await pupils_of(
-            CaseTable.select(*CASE_COLUMNS).where(
-                CaseTable.school == school_id, CaseTable.day_one <= on
-            ),
-            viewer,
-            CaseTable.school,
-        )
-        .order_by(CaseTable.day_one)
-        .order_by(CaseTable.id)
+    by `on`, as it stood on `on`: for linking a list of children to their cases. With
+    `pupil_ids`, only those children's cases are read (a page's few, not a year's hundreds)."""
+    if pupil_ids is not None and not pupil_ids:
+        return {}
+    # A plain statement: this is on every Today page, and building the query cost more than
+    # running it.
+    scope, args = pupils_sql(viewer, "school")
+    only = ""
+    if pupil_ids is not None:
+        ids = sorted(set(pupil_ids))
+        only = f" AND pupil IN ({', '.join('{}' for _ in ids)})"
+        args.extend(ids)
+    columns = ", ".join(c._meta.db_column_name for c in CASE_COLUMNS)
+    rows = await CaseTable.raw(
+        f"SELECT {columns} FROM cme_case WHERE school = {{}} AND day_one <= {{}} AND {scope}"
+        f"{only} ORDER BY day_one, id",
+        school_id,
+        on,
+        *args,
     )
     cases = [case_of(r) for r in rows]
     return {c.pupil_id: (c.id, c.status_on(on).value) for c in cases}

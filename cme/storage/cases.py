@@ -9,7 +9,7 @@ same date changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,7 +30,7 @@ from cme.cases.opening import (
 from cme.errors import NotFound
 from cme.events import Action
 from cme.roles import Role
-from cme.storage import audit
+from cme.storage import audit, case_summary
 from cme.storage.case_context import (
     CASE_COLUMNS,
     SchoolContext,
@@ -138,7 +138,9 @@ async def sync_school(
             previous: int | None = None
             for change in changes:
                 previous = await _apply(context, pupil_id, change, result, previous)
-        result.overdue = await _mark_overdue(context, on, pupil_ids)
+        cases, rows = await case_summary.kept_up_cases(school_id, pupil_ids)
+        result.overdue = await _mark_overdue(context, on, [c for c in cases if c.is_open])
+        await case_summary.store(cases, rows, context, on)
         # The last register day looked at (not `on`): a register uploaded late still has its
         # days looked at next time.
         looked = context.last_day(on)
@@ -278,18 +280,13 @@ async def _close(
     result.closed += 1
 
 
-async def _mark_overdue(context: SchoolContext, on: date, pupil_ids: Collection[int] | None) -> int:
-    """Mark each newly overdue step once, and tell those who must act."""
+async def _mark_overdue(context: SchoolContext, on: date, cases: Sequence[Case]) -> int:
+    """Mark each newly overdue step of the open `cases` once, and tell those who must act."""
     from cme.notices import NoticeKind
     from cme.storage.notifications import notify
 
-    query = CaseRow.select(*CASE_COLUMNS).where(
-        CaseRow.school == context.school_id, CaseRow.status == Status.OPEN.value
-    )
-    if pupil_ids is not None:
-        query = query.where(CaseRow.pupil.is_in(list(pupil_ids) or [-1]))
     marked = 0
-    for case in await with_events(await query):
+    for case in cases:
         already = {
             (e.detail.get("step"), e.detail.get("due_on"))
             for e in case.of_kind(EventKind.STEP_OVERDUE)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
-from cme import demo_data, demo_registers
+from cme import demo_data, demo_details, demo_registers
 from cme.events import UploadStatus
 from cme.storage import (
     accounts,
@@ -16,6 +18,10 @@ from cme.storage import (
 )
 from cme.storage.tables import LocalAuthority
 from cme.timeline import academic_year
+
+# The school sent its first register at the end of the first week, so the tracker has looked
+# at every day since: absences that began and ended after it have their cases, closed.
+FIRST_UPLOAD_OPEN_DAYS = 5
 
 
 async def seed_demo(today: date | None = None) -> bool:
@@ -46,19 +52,57 @@ async def seed_demo(today: date | None = None) -> bool:
             la_code=None if account.school_urn else demo_data.LA_CODE,
         )
     for seed, (school, school_id) in enumerate(zip(demo_data.SCHOOLS, school_ids, strict=True)):
-        pupils = demo_data.school_pupils(school, academic_year(days[-1]))
+        pupils = demo_data.school_pupils(school, year)
+        told = demo_registers.stories(school.urn, pupils)
         grid = demo_registers.make_grid(
             pupils, days, closed, seed=seed, habits=demo_registers.HABITS[seed]
         )
-        content = demo_registers.to_csv(demo_registers.wide_rows(grid), bom=True)
-        upload_id = await uploads.create_upload(
-            school_id, f"demo-register-{school.urn}.csv", content
-        )
-        outcome = await uploads.run_import(upload_id)
-        if outcome["status"] != UploadStatus.DONE:
-            raise RuntimeError(f"the demo register did not import: {outcome['error']}")
-        await pupil_details.seed_demo_details(school_id, seed)
+        demo_registers.tell(grid, closed, told, first_open=FIRST_UPLOAD_OPEN_DAYS)
+        first = demo_registers.first_days(grid, closed, FIRST_UPLOAD_OPEN_DAYS)
+        await _import(school_id, f"demo-register-{school.urn}-first-week.csv", first)
+        await _import(school_id, f"demo-register-{school.urn}.csv", grid)
+        await _details(school_id, pupils, told, seed)
     # Cases at every stage, worked through the same actions people use (so the timelines and
     # the audit trail are real).
     await demo_cases.seed_demo_cases(la_id, school_ids, today or date.today())
     return True
+
+
+async def _import(school_id: int, filename: str, grid: demo_registers.Grid) -> None:
+    content = demo_registers.to_csv(demo_registers.wide_rows(grid), bom=True)
+    upload_id = await uploads.create_upload(school_id, filename, content)
+    outcome = await uploads.run_import(upload_id)
+    if outcome["status"] != UploadStatus.DONE:
+        raise RuntimeError(f"the demo register did not import: {outcome['error']}")
+
+
+async def _details(
+    school_id: int,
+    pupils: list[demo_data.DemoPupil],
+    told: dict[str, demo_registers.Story],
+    seed: int,
+) -> None:
+    """The pupils' contacts and statuses, imported as an uploaded pupil-details file is; the
+    stories' looked-after children and those on a child protection plan among them."""
+    children = [
+        demo_details.DemoChild(
+            p.upn, p.legal_forename, p.legal_surname, f"{p.date_of_birth:%d/%m/%Y}", p.gender
+        )
+        for p in sorted(pupils, key=lambda p: p.upn)
+    ]
+    with_status = {
+        status: {upn for upn, story in told.items() if story.status == status}
+        for status in (demo_registers.LOOKED_AFTER, demo_registers.CP_PLAN)
+    }
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        demo_details.demo_rows(
+            children,
+            seed,
+            looked_after=with_status[demo_registers.LOOKED_AFTER],
+            cp_plan=with_status[demo_registers.CP_PLAN],
+        )
+    )
+    await pupil_details.import_file(
+        None, school_id, out.getvalue().encode(), "demo-pupil-details.csv", 10 * 1024 * 1024
+    )

@@ -1,10 +1,13 @@
-"""Demo cases at every stage (issue 8, Demo), recorded through the same actions people use,
-so that each has its timeline and audit trail and each role sees a realistic case list.
+"""Demo cases at every stage (issue 8, Demo; issue 9, Demo), recorded through the same actions
+people use, so that each has its timeline and audit trail and each role has a case list and
+tasks on first sign-in.
 
-The cases themselves are the ones the register import opened from the demo registers; this
-only carries some of them on: the longest absences furthest (removal needs 20 school days),
-the shortest left at day one. One case is opened and closed by the sync itself: a child who
-was absent without explanation earlier in the term and came back.
+The cases themselves are the ones the register imports opened (and closed) from the demo
+registers; this carries each child's case as far as their story says
+(`demo_registers.STORIES`): a contact attempt, the school's enquiries, the DSL's screen and
+referral, the hand-off, the CME officers sharing out the cases handed over, the LA's
+enquiries and joint reviews, removals from roll, a child the LA found again, and cases the
+DSL closed with the child located.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cme.access import Viewer
-from cme.cases.absences import Ending, Reason, current_absence, ending
 from cme.cases.case import ENQUIRIES_FAILED, Status
 from cme.cases.enquiries import Side
-from cme.cases.outcomes import Outcome
+from cme.demo_data import SCHOOLS, school_pupils
+from cme.demo_registers import Story, stories, term_ending
 from cme.roles import Role
-from cme.storage import cases, clock
+from cme.storage import case_assign, cases, clock
 from cme.storage.accounts import viewer_for_account
 from cme.storage.case_actions import (
     record_contact,
@@ -30,27 +33,68 @@ from cme.storage.case_actions import (
     record_screen,
 )
 from cme.storage.case_actions_end import (
+    Whereabouts,
     close_case,
     hand_off,
+    la_found,
     record_joint_review,
     remove_from_roll,
 )
-from cme.storage.case_context import SchoolContext, school_context
+from cme.storage.case_context import school_context
 from cme.storage.pupil_details import current_details
-from cme.storage.tables import Account
+from cme.storage.tables import Account, Pupil, School
 from cme.storage.tables import Case as CaseRow
-from cme.timeline import LONDON
+from cme.timeline import LONDON, academic_year
 
-# The stages the demo shows, in the order a case goes through them.
-STAGES = (
+# How far a story takes its case, in the order a case goes: "back" is an earlier absence
+# the register opened and closed by itself.
+WORK = (
     "day_one",
-    "school_enquiries",
-    "referral_recorded",
+    "contacted",
+    "unscreened",
+    "enquiries",
+    "refer_now",
+    "referred",
+    "closed",
     "with_la",
-    "joint_review",
+    "la_enquiries",
+    "reviewed",
+    "removal",
     "removed",
-    "returned",
+    "found",
+    "back",
 )
+HANDED = frozenset({"with_la", "la_enquiries", "reviewed", "removal", "removed", "found"})
+_SCREENED = HANDED | {"enquiries", "refer_now", "referred"}
+_REMOVED = frozenset({"removed", "found"})
+
+_SCHOOL_ENQUIRIES = (
+    ("phoned_all", "phone", "No reply on any number on record"),
+    ("home_visit", "home_visit", "Nobody home; post piling up behind the door"),
+    ("staff", "in_person", "Class teacher and TA have heard nothing from the family"),
+)
+_LA_ENQUIRIES = (
+    ("la_records", "records", "No new address in housing, council tax or benefits records"),
+    ("lost_pupil_database", "records", "No match in the lost pupil database"),
+)
+_WHERE = {
+    "new_school_other_la": (
+        Whereabouts(new_school="St Aidan's Primary School", new_la="Westmoor Council"),
+        "The new school confirmed the child started there; the family moved in the summer.",
+    ),
+    "new_school_this_la": (
+        Whereabouts(new_school="Fernbridge Community College"),
+        "Admissions confirmed the place; the child starts there next week.",
+    ),
+    "elective_home_education": (
+        Whereabouts(),
+        "The parents wrote to the school that they are educating the child at home.",
+    ),
+    "new_school_abroad": (
+        Whereabouts(new_address="Wrocław, Poland"),
+        "The father phoned: the family has moved back to Poland; the child is at school there.",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -60,30 +104,30 @@ class _Staff:
 
 
 @dataclass(frozen=True)
-class _Open:
-    case_id: int
+class _Case:
+    id: int
     pupil_id: int
     school_id: int
     day_one: date
-    run: int
+    story: Story
 
 
-async def _viewer(role: Role, **where: Any) -> Viewer | None:
+async def _viewers(role: Role, **where: Any) -> list[Viewer]:
     query = Account.select(Account.id).where(Account.role == role.value, Account.active.eq(True))
     for column, value in where.items():
         query = query.where(getattr(Account, column) == value)
-    row = await query.order_by(Account.id).first()
-    return await viewer_for_account(int(row["id"])) if row else None
+    return [await viewer_for_account(int(r["id"])) for r in await query.order_by(Account.id)]
 
 
-def _school_day(context: SchoolContext, start: date, later: int, today: date) -> date:
+def _school_day(days: Sequence[date], start: date, later: int, today: date) -> date:
     """The school day `later` school days after `start`, but never after today."""
-    days = [d for d in context.days if start <= d <= today] or [min(start, today)]
-    return days[min(later, len(days) - 1)]
+    open_days = [d for d in days if start <= d <= today] or [min(start, today)]
+    return open_days[min(later, len(open_days) - 1)]
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON)
+    # Never in the future: the demo may be loaded before 9 on a school day.
+    return min(datetime.combine(day, time(hour, minute), tzinfo=LONDON), clock.utcnow())
 
 
 async def _parent(pupil_id: int) -> tuple[str, str]:
@@ -95,77 +139,72 @@ async def _parent(pupil_id: int) -> tuple[str, str]:
     return "Parent or carer", "The number on the admission form"
 
 
-async def _day_one_calls(staff: _Staff, case: _Open, today: date) -> None:
+async def _school_side(staff: _Staff, case: _Case, days: Sequence[date], today: date) -> None:
+    """What the school does: the attendance officer's calls and enquiries, the DSL's screen,
+    referral and hand-off, as far as the story goes."""
+    work = case.story.work
     who, number = await _parent(case.pupil_id)
     await record_contact(
         staff.officer,
-        case.case_id,
+        case.id,
         contact=who,
         via=number,
         method="phone",
         outcome="No answer; voicemail left asking the family to ring the school",
         at=_at(min(case.day_one, today), 9, 40),
     )
-
-
-async def _school_enquiries(
-    staff: _Staff, case: _Open, context: SchoolContext, today: date, full: bool
-) -> None:
-    enquiries = [
-        ("phoned_all", "phone", "No reply on any number on record"),
-        ("staff", "in_person", "Class teacher and TA have heard nothing from the family"),
-    ]
-    if full:
-        enquiries += [
-            ("home_visit", "home_visit", "Nobody home; post piling up behind the door"),
-            ("letter", "letter", "Letter sent to the last known address; no reply"),
-            ("consult_la", "email", "Education welfare officer told of the absence"),
-        ]
-    for n, (kind, method, outcome) in enumerate(enquiries):
+    run = len([d for d in days if case.day_one <= d <= today])
+    enquiries = 0 if work in ("contacted", "closed") else min(run - 1, 1)
+    if work in HANDED or work == "referred":
+        enquiries = 2
+    for n, (kind, method, outcome) in enumerate(_SCHOOL_ENQUIRIES[:enquiries]):
         await record_enquiry(
             staff.officer,
-            case.case_id,
+            case.id,
             side=Side.SCHOOL,
             enquiry=kind,
-            made_on=_school_day(context, case.day_one, n, today),
+            made_on=_school_day(days, case.day_one, n + 1, today),
             who=staff.officer.display_name,
             method=method,
             outcome=outcome,
         )
-
-
-async def _screen(staff: _Staff, case: _Open, today: date, refer: bool) -> None:
+    if work not in _SCREENED:
+        return
+    refer = work in ("refer_now", "referred")
     await record_screen(
         staff.dsl,
-        case.case_id,
-        answers=["serious_attendance"] if refer else [],
+        case.id,
+        # A looked-after child or one on a plan is a must-refer from the record already.
+        answers=["serious_attendance"] if refer and not case.story.status else [],
         judgement={"sudden": "yes" if refer else "no", "bullying": "no"},
         notes="Screened on day one after the contact attempt failed.",
     )
-    screened = await cases.load_case(case.case_id)
-    if screened.must_refer_pending:
-        # A status on the pupil's record can make any screen a must-refer: refer, as the
-        # DSL would, so only the stage meant to show it does.
+    screened = await cases.load_case(case.id)
+    if screened.must_refer_pending and work != "refer_now":
         await record_referral(
             staff.dsl,
-            case.case_id,
+            case.id,
             agency="both",
             made_on=min(case.day_one, today),
             made_by=staff.dsl.display_name,
-            reference=f"MASH-{case.case_id:05d}",
+            reference=f"MASH-{case.id:05d}",
         )
+    if work in HANDED:
+        await hand_off(staff.dsl, case.id)
 
 
-async def _la_work(cme: Viewer, staff: _Staff, case: _Open, failed: bool) -> None:
-    # The LA's work follows the hand-off, which happened just now.
+async def _la_side(cme: Viewer, staff: _Staff, case: _Case) -> None:
+    """The LA's enquiries and joint review, by the officer who has the case; the hand-off
+    was just now, so they are today's."""
+    work = case.story.work
     today = clock.today()
-    for kind, method, outcome in (
-        ("la_records", "records", "No new address in housing, council tax or benefits records"),
-        ("lost_pupil_database", "records", "No match in the lost pupil database"),
-    ):
+    if work not in ("la_enquiries", "reviewed", "removal", *_REMOVED):
+        return
+    more = work not in ("la_enquiries", "reviewed")
+    for kind, method, outcome in _LA_ENQUIRIES[: 2 if more else 1]:
         await record_enquiry(
             cme,
-            case.case_id,
+            case.id,
             side=Side.LA,
             enquiry=kind,
             made_on=today,
@@ -173,84 +212,73 @@ async def _la_work(cme: Viewer, staff: _Staff, case: _Open, failed: bool) -> Non
             method=method,
             outcome=outcome,
         )
+    if work == "la_enquiries":
+        return
     await record_joint_review(
         cme,
-        case.case_id,
+        case.id,
         held_on=today,
         school_dsl=staff.dsl.display_name,
         cme_officer=cme.display_name,
-        decision=ENQUIRIES_FAILED if failed else "continue",
+        decision=ENQUIRIES_FAILED if more else "continue",
         notes="Reviewed the enquiries so far and the child's vulnerability.",
-        next_review_on=None if failed else today + timedelta(days=14),
+        next_review_on=None if more else today + timedelta(days=14),
     )
 
 
-async def _open_cases(school_ids: Sequence[int], today: date) -> list[_Open]:
-    found: list[_Open] = []
-    for school_id in school_ids:
-        rows = await CaseRow.select(CaseRow.id, CaseRow.pupil, CaseRow.day_one).where(
-            CaseRow.school == school_id, CaseRow.status == Status.OPEN.value
+async def _ending(cme: Viewer, staff: _Staff, case: _Case) -> None:
+    """Removals from roll, the child the LA found again, and cases the DSL closed."""
+    work, ended = case.story.work, case.story.ended
+    if work in _REMOVED:
+        await record_no_sickness_reason(
+            staff.dsl,
+            case.id,
+            confirmed=True,
+            note="No medical evidence and no word from the family since day one.",
         )
-        pupils = {int(r["pupil"]) for r in rows}
-        context = await school_context(school_id, today, pupils)
-        for r in rows:
-            run = context.run_school_days(int(r["pupil"]), today)
-            found.append(_Open(int(r["id"]), int(r["pupil"]), school_id, r["day_one"], run))
-    # Longest absences first; the case id keeps the choice repeatable.
-    return sorted(found, key=lambda c: (-c.run, c.day_one, c.case_id))
+        await remove_from_roll(staff.dsl, case.id, notes="Whereabouts unknown.")
+    if work == "found":
+        where, notes = _WHERE[ended]
+        await la_found(cme, case.id, outcome=ended, notes=notes, where=where)
+    elif work == "closed":
+        where, notes = _WHERE[ended]
+        await close_case(staff.dsl, case.id, outcome=ended, notes=notes, where=where)
 
 
-async def _returned(school_ids: Sequence[int], staff: dict[int, _Staff], today: date) -> int | None:
-    """The latest earlier absence, without explanation, of a child with no open case who
-    then came back: the sync opens its case as of that day, then closes it as returned."""
-    best: tuple[date, date, int, int] | None = None  # (day one, last day absent, pupil, school)
-    for school_id in school_ids:
-        with_cases = {
-            int(r["pupil"])
-            for r in await CaseRow.select(CaseRow.pupil).where(CaseRow.school == school_id)
-        }
-        context = await school_context(school_id, today)
-        past = [d for d in context.days if d < today]
-        for pupil_id, marks in context.marks.items():
-            if pupil_id in with_cases:
-                continue
-            for day in reversed(past):
-                absence = current_absence(marks, context.days, day, context.policy)
-                if absence is None or absence.reason is not Reason.UNEXPLAINED:
-                    continue
-                back = ending(marks, context.days, absence.day_one, today, absence.reason)
-                if back and back[0] is Ending.RETURNED and (best is None or day > best[1]):
-                    best = (absence.day_one, day, pupil_id, school_id)
-                break
-    if best is None:
-        return None
-    day_one, last_absent, pupil_id, school_id = best
-    # As if the sweep had run on the child's last day away: the case opens back-dated.
-    await cases.sync_pupil(pupil_id, on=last_absent)
-    row = (
-        await CaseRow.select(CaseRow.id)
-        .where(CaseRow.pupil == pupil_id, CaseRow.status == Status.OPEN.value)
-        .first()
+async def _told_cases(school_id: int, today: date) -> list[_Case]:
+    """The school's open cases of children with a story, oldest day one first."""
+    school = await School.select(School.urn).where(School.id == school_id).first()
+    demo = next((s for s in SCHOOLS if school and s.urn == school["urn"]), None)
+    if demo is None:
+        return []
+    year = academic_year(term_ending(today)[0][-1])
+    told = stories(demo.urn, school_pupils(demo, year))
+    rows = await CaseRow.select(CaseRow.id, CaseRow.pupil, CaseRow.day_one).where(
+        CaseRow.school == school_id, CaseRow.status == Status.OPEN.value
     )
-    if row is None:
-        return None
-    case = _Open(int(row["id"]), pupil_id, school_id, day_one, 1)
-    await _day_one_calls(staff[school_id], case, today)
-    await cases.sync_pupil(pupil_id, on=today)
-    return case.case_id
+    upns = {
+        int(p["id"]): p["upn"]
+        for p in await Pupil.select(Pupil.id, Pupil.upn).where(Pupil.school == school_id)
+    }
+    found = [
+        _Case(int(r["id"]), int(r["pupil"]), school_id, r["day_one"], told[upn])
+        for r in rows
+        if (upn := upns.get(int(r["pupil"]))) in told
+    ]
+    return sorted(found, key=lambda c: (c.day_one, c.id))
 
 
 async def seed_demo_cases(la_id: int, school_ids: Sequence[int], today: date) -> dict[str, int]:
-    """Carry the demo's cases to every stage; returns stage -> case id for the stages it could
-    show (all of them with the demo registers). Call once, after the demo accounts exist."""
-    cme = await _viewer(Role.CME_OFFICER, la=la_id, school=None)
+    """Carry the demo's cases as far as each child's story goes; returns how many cases each
+    piece of work (`WORK`) was done on. Call once, after the demo accounts exist."""
+    officers = await _viewers(Role.CME_OFFICER, la=la_id, school=None)
     staff: dict[int, _Staff] = {}
     for school_id in school_ids:
-        officer = await _viewer(Role.ATTENDANCE_OFFICER, school=school_id)
-        dsl = await _viewer(Role.DSL, school=school_id)
-        if officer and dsl:
-            staff[school_id] = _Staff(officer, dsl)
-    if cme is None or not staff:
+        attendance = await _viewers(Role.ATTENDANCE_OFFICER, school=school_id)
+        dsl = await _viewers(Role.DSL, school=school_id)
+        if attendance and dsl:
+            staff[school_id] = _Staff(attendance[0], dsl[0])
+    if not officers or not staff:
         return {}
     ids = [s for s in school_ids if s in staff]
     carried_on = CaseRow.exists().where(
@@ -258,56 +286,28 @@ async def seed_demo_cases(la_id: int, school_ids: Sequence[int], today: date) ->
     )
     if await carried_on:
         return {}  # already done: the demo is seeded once
-    shown: dict[str, int] = {}
-    pool = await _open_cases(ids, today)
-    required = (await school_context(ids[0], today)).policy.removal_run_school_days
-    long = [c for c in pool if c.run >= required]
-    rest = [c for c in pool if c.run < required]
-    # Removal and the joint review take the longest absences; the shortest stays at day one.
-    plan = [("removed", long[:1]), ("joint_review", long[1:2])]
-    ordered = long[2:] + rest
-    if not plan[1][1] and ordered:
-        plan[1] = ("joint_review", [ordered.pop(0)])
-    # The longer the absence, the further on; one case at least is left at day one.
-    for stage in ("with_la", "referral_recorded", "school_enquiries"):
-        plan.append((stage, [ordered.pop(0)] if len(ordered) > 1 else []))
-    for stage, chosen in plan:
-        if not chosen:
-            continue
-        case = chosen[0]
-        team = staff[case.school_id]
-        context = await school_context(case.school_id, today, {case.pupil_id})
-        await _day_one_calls(team, case, today)
-        full = stage in {"with_la", "joint_review", "removed"}
-        await _school_enquiries(team, case, context, today, full)
-        if stage != "school_enquiries":
-            await _screen(team, case, today, refer=stage == "referral_recorded")
-        if full:
-            await hand_off(team.dsl, case.case_id)
-        if stage in {"joint_review", "removed"}:
-            await _la_work(cme, team, case, failed=stage == "removed")
-        if stage == "removed":
-            await record_no_sickness_reason(
-                team.dsl,
-                case.case_id,
-                confirmed=True,
-                note="No medical evidence and no word from the family since day one.",
-            )
-            await remove_from_roll(team.dsl, case.case_id, notes="Whereabouts unknown.")
-        shown[stage] = case.case_id
-    if ordered:
-        shown["day_one"] = ordered[-1].case_id
-    returned = await _returned(ids, staff, today)
-    if returned is None and len(ordered) > 1:
-        # No child came back this term: the DSL closes a short case as returned instead.
-        case = ordered[0]
-        await close_case(
-            staff[case.school_id].dsl,
-            case.case_id,
-            outcome=Outcome.RETURNED.value,
-            notes="Back in school this morning; mother says the family was away.",
-        )
-        returned = case.case_id
-    if returned is not None:
-        shown["returned"] = returned
-    return shown
+    told: list[_Case] = []
+    for school_id in ids:
+        found = await _told_cases(school_id, today)
+        pupils = {c.pupil_id for c in found}
+        days = (await school_context(school_id, today, pupils)).days
+        for case in found:
+            if case.story.work not in ("day_one", "back"):
+                await _school_side(staff[case.school_id], case, days, today)
+        told += found
+    # The first officer shares out what the schools handed over, keeping some; the rest wait
+    # as new hand-offs on both officers' task lists.
+    share: dict[int, Viewer] = {}
+    for n, officer in enumerate(officers, start=1):
+        mine = [c.id for c in told if c.story.work in HANDED and c.story.officer == n]
+        if mine:
+            await case_assign.assign(officers[0], mine, officer.user_id)
+            share.update(dict.fromkeys(mine, officer))
+    for case in told:
+        cme = share.get(case.id, officers[0])
+        await _la_side(cme, staff[case.school_id], case)
+        await _ending(cme, staff[case.school_id], case)
+    done: dict[str, int] = {}
+    for case in told:
+        done[case.story.work] = done.get(case.story.work, 0) + 1
+    return done

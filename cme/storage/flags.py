@@ -7,6 +7,7 @@ short string scans.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -17,12 +18,14 @@ from cme.errors import NotFound
 from cme.events import Action
 from cme.policy import Policy
 from cme.storage import audit
-from cme.storage.engine import write_transaction
+from cme.storage.clock import utcnow
+from cme.storage.engine import is_sqlite, write_transaction
 from cme.storage.organisations import school_visible_to
 from cme.storage.policies import policy_for_la
 from cme.storage.pupils import PUPIL_DETAILS, get_pupil, list_pupils
-from cme.storage.tables import Pupil, PupilYear, School, SchoolYear
-from cme.timeline import academic_year, closed_days, school_days
+from cme.storage.scope import pupils_sql
+from cme.storage.tables import FlagSnapshot, Pupil, PupilYear, School, SchoolYear
+from cme.timeline import Session, academic_year, closed_days, school_days
 
 
 @dataclass(frozen=True)
@@ -111,20 +114,23 @@ async def latest_school_day(school_id: int) -> date | None:
     return days[-1] if days else None
 
 
-async def school_flags(school_id: int, on: date | None = None) -> SchoolFlags:
-    """Every pupil's flags on `on` (default: the latest school day in the register).
+async def school_flags(
+    school_id: int, on: date | None = None, policy: Policy | None = None
+) -> SchoolFlags:
+    """Every pupil's flags on `on` (default: the latest school day in the register), under
+    `policy` (default: the school's LA's thresholds).
 
     Not scoped: callers are `flags_for_viewer` or trusted command-line use.
     """
     on = on or await latest_school_day(school_id)
     if on is None:
-        return SchoolFlags(school_id, None, [], [], await policy_for_school(school_id))
+        return SchoolFlags(school_id, None, [], [], policy or await policy_for_school(school_id))
     # The school days of every year, so that the page can step to the next year's days and
     # knows the register's latest; the marks of every year up to `on`'s, not only the last
     # two: an N never corrected stays overdue however old it is (the pupil page reads every
     # year too), and no flag looks past `on`.
     days = await _school_days(school_id, None)
-    policy = await policy_for_school(school_id)
+    policy = policy or await policy_for_school(school_id)
     marks: dict[int, dict[int, str]] = {}
     for row in await PupilYear.select(
         PupilYear.pupil, PupilYear.academic_year, PupilYear.marks
@@ -153,10 +159,133 @@ async def school_flags(school_id: int, on: date | None = None) -> SchoolFlags:
 
 
 async def flags_for_viewer(viewer: Viewer, school_id: int, on: date | None = None) -> SchoolFlags:
+    """`school_flags`, if the viewer may see the school's children: on its latest register day
+    (`on` None, or that day) as stored, any other day worked out now."""
     if not viewer.sees_pupils:
         raise NotFound("no such school")
-    await school_visible_to(viewer, school_id)
-    return await school_flags(school_id, on)
+    stored = await _stored_flags(_snapshot(school_id, viewer))
+    if stored is not None and on in (None, stored.on):
+        return stored
+    if stored is None:
+        await school_visible_to(viewer, school_id)
+        if on is None or on == await latest_school_day(school_id):
+            return await _store_missing_flags(school_id)
+        return await school_flags(school_id, on)
+    return await school_flags(school_id, on, stored.policy)
+
+
+# --- stored flags (issue 9, C) ---
+# A school's flags on its latest register day are kept in FlagSnapshot. They change only
+# with its marks and pupils, which only the import writes (it stores them again in the same
+# transaction, `store_latest_flags`), and with its LA's thresholds (`set_policy` deletes them;
+# each snapshot also keeps the thresholds it was worked out under, so one worked out under
+# thresholds changed meanwhile is never used).
+
+
+def _snapshot(school_id: int, viewer: Viewer | None = None) -> Any:
+    """The school's stored flags, with its LA's thresholds now; only within the viewer's
+    scope if a viewer is given. A plain statement: it is on every Today page, and building it
+    with joins cost more than running it."""
+    scope, args = pupils_sql(viewer, "f.school") if viewer else ("1 = 1", [])
+    return FlagSnapshot.raw(
+        "SELECT f.school, f.day, f.school_days, f.flags, f.policy, la.policy AS la_policy "
+        "FROM flag_snapshot f JOIN school s ON s.id = f.school "
+        "JOIN local_authority la ON la.id = s.la "
+        f"WHERE f.school = {{}} AND {scope}",
+        school_id,
+        *args,
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _flags_json(flags: list[PupilFlag]) -> str:
+    return json.dumps(
+        [
+            [
+                *(f.pupil_id, f.upn, f.forename, f.surname, f.year_group, f.reg_group),
+                *(f.flag.kind.value, f.flag.count, _iso(f.flag.since)),
+                *(
+                    f.flag.run_school_days,
+                    _iso(f.flag.run_since),
+                    [s.value for s in f.flag.sessions],
+                ),
+            ]
+            for f in flags
+        ],
+        separators=(",", ":"),
+    )
+
+
+def _flags_from_json(text: str) -> list[PupilFlag]:
+    kinds = {k.value: k for k in FlagKind}
+    found = []
+    for pupil_id, upn, forename, surname, year_group, reg_group, *facts in json.loads(text):
+        kind, count, since, run, run_since, sessions = facts
+        # JSON keeps 2 and 2.5 apart: the count keeps the type it is shown with.
+        flag = Flag(
+            kinds[kind], count, _day(since), run, _day(run_since), tuple(map(Session, sessions))
+        )
+        found.append(PupilFlag(pupil_id, upn, forename, surname, year_group, reg_group, flag))
+    return found
+
+
+async def _stored_flags(query: Any) -> SchoolFlags | None:
+    """The snapshot `query` finds, unless there is none or it was worked out under other
+    thresholds than the LA's now."""
+    rows = await query
+    row = rows[0] if rows else None
+    if row is None or row["policy"] != row["la_policy"]:
+        return None
+    return SchoolFlags(
+        int(row["school"]),
+        row["day"],
+        [date.fromisoformat(d) for d in json.loads(row["school_days"])],
+        _flags_from_json(row["flags"]),
+        Policy.from_json(row["policy"]),
+    )
+
+
+async def store_latest_flags(school_id: int) -> SchoolFlags:
+    """Work out the school's flags on its latest register day and store them, in the caller's
+    transaction (the import's, which has just changed the marks)."""
+    la = await School.select(School.la.policy).where(School.id == school_id).first()
+    policy_text = la["la.policy"] if la else Policy().to_json()
+    report = await school_flags(school_id, policy=Policy.from_json(policy_text))
+    await FlagSnapshot.delete().where(FlagSnapshot.school == school_id)
+    if report.on is not None:
+        await FlagSnapshot.insert(
+            FlagSnapshot(
+                school=school_id,
+                day=report.on,
+                school_days=json.dumps([d.isoformat() for d in report.school_days]),
+                flags=_flags_json(report.flags),
+                policy=policy_text,
+                stored_at=utcnow(),
+            )
+        )
+    return report
+
+
+async def _store_missing_flags(school_id: int) -> SchoolFlags:
+    """For the first page to find no snapshot (or a stale one): holding the school, as an
+    import does, so that no import can store newer marks' flags in between."""
+    async with write_transaction():
+        if not is_sqlite():
+            # SQLite's IMMEDIATE transactions already run one at a time.
+            await School.raw("SELECT id FROM school WHERE id = {} FOR UPDATE", school_id)
+        # Another request may have stored them while this one waited for the school.
+        stored = await _stored_flags(_snapshot(school_id))
+        return stored or await store_latest_flags(school_id)
+
+
+# --- end stored flags ---
 
 
 @dataclass(frozen=True)

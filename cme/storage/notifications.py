@@ -49,9 +49,11 @@ async def notify(
     roles: Collection[Role],
     link: str,
     case_id: int | None = None,
+    accounts: Collection[int] | None = None,
 ) -> int:
-    """Tell every active account of `roles` in the school (or, with no school, in the LA)
-    that `kind` needs them; returns how many notices were written. A person who already has
+    """Tell every active account of `roles` in the school (or, with no school, in the LA),
+    or only those of them in `accounts`, that `kind` needs them; returns how many notices
+    were written. A person who already has
     an unread notice of this kind about this case (or, without a case, to this link) gets no
     second one."""
     if not current_engine().transaction_exists():
@@ -69,6 +71,8 @@ async def notify(
     )
     if school_id is not None:
         query = query.where(Account.school == school_id)
+    if accounts is not None:
+        query = query.where(Account.id.is_in(list(accounts) or [-1]))
     recipients = {row["id"]: row["email"] for row in await query}
     if not recipients:
         return 0

@@ -9,6 +9,7 @@ from cme.access import Viewer
 from cme.errors import Conflict, NotFound
 from cme.events import Action
 from cme.storage import audit
+from cme.storage.case_version import new_cases_version
 from cme.storage.engine import write_transaction
 from cme.storage.scope import schools_of
 from cme.storage.tables import LocalAuthority, School
@@ -20,9 +21,9 @@ async def add_la(code: str, name: str) -> int:
     async with write_transaction():
         if await LocalAuthority.exists().where(LocalAuthority.code == code):
             raise Conflict(f"There is already an LA with code {code}.")
-        rows = await LocalAuthority.insert(LocalAuthority(code=code, name=name)).returning(
-            LocalAuthority.id
-        )
+        rows = await LocalAuthority.insert(
+            LocalAuthority(code=code, name=name, cases_version=new_cases_version())
+        ).returning(LocalAuthority.id)
         la_id = int(rows[0]["id"])
         await audit.record(Action.LA_ADDED, la_id=la_id, code=code, name=name)
     return la_id

@@ -10,7 +10,7 @@ from cme.events import Action
 from cme.policy import FIXED_BY_LAW, NAMES, Policy
 from cme.storage import audit
 from cme.storage.engine import write_transaction
-from cme.storage.tables import LocalAuthority
+from cme.storage.tables import FlagSnapshot, LocalAuthority, School
 
 
 async def policy_for_la(la_id: int) -> Policy:
@@ -33,6 +33,9 @@ async def set_policy(viewer: Viewer, policy: Policy) -> None:
         await LocalAuthority.update({LocalAuthority.policy: policy.to_json()}).where(
             LocalAuthority.id == viewer.la_id
         )
+        # Flags stored under the old thresholds are worked out again when next needed.
+        schools = School.select(School.id).where(School.la == viewer.la_id)
+        await FlagSnapshot.delete().where(FlagSnapshot.school.is_in(schools))
         after = asdict(policy)
         changes = {k: [v, after[k]] for k, v in asdict(before).items() if after[k] != v}
         await audit.record(Action.POLICY_CHANGED, viewer=viewer, changes=changes)

@@ -16,6 +16,7 @@ from cme.errors import NotFound
 from cme.events import Action
 from cme.pupil_details import Contact, PupilDetails, normal_name
 from cme.storage import audit
+from cme.storage.case_version import cases_changed
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
 from cme.storage.pupil_details import (
@@ -92,6 +93,8 @@ async def import_pupil_details(
             contacts_changed=result.contacts_changed,
             contacts_ended=result.contacts_ended,
         )
+        # The caseload's risk counts read the children's statuses.
+        await cases_changed(int(school["la"]))
     return result
 
 

@@ -16,17 +16,17 @@ import hashlib
 import json
 import operator
 import os
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from itertools import count
 from pathlib import Path
 from typing import Any
 
 from cme.events import UploadStatus
 from cme.marks import MISSING, NO_DATA, code_for
-from cme.storage.engine import current_engine, is_sqlite, write_transaction
+from cme.storage.bulk import Connection as _Connection
+from cme.storage.engine import write_transaction
+from cme.storage.flags import store_latest_flags
 from cme.storage.tables import RegisterFile, RegisterUpload, SchoolYear, SessionNote
 from cme.timeline import academic_year, day_of, days_in_year, position, school_calendar
 from imports.register import Register, RegisterPupil
@@ -77,43 +77,6 @@ class ImportSummary:
         data["first_day"] = self.first_day.isoformat() if self.first_day else None
         data["last_day"] = self.last_day.isoformat() if self.last_day else None
         return data
-
-
-class _Connection:
-    """The current transaction's connection, for bulk statements written with `?`."""
-
-    def __init__(self) -> None:
-        transaction = current_engine().current_transaction.get()
-        assert transaction is not None, "registers are written inside a transaction"
-        self.raw: Any = transaction.connection
-        self.sqlite = is_sqlite()
-
-    def _sql(self, sql: str) -> str:
-        if self.sqlite:
-            return sql
-        numbers = count(1)
-        return re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
-
-    async def fetch(self, sql: str, *args: Any) -> list[Mapping[str, Any]]:
-        if self.sqlite:
-            async with self.raw.execute(sql, args) as cursor:
-                return list(await cursor.fetchall())
-        return list(await self.raw.fetch(self._sql(sql), *args))
-
-    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            await self.raw.executemany(self._sql(sql), rows)
-
-    async def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        if self.sqlite:
-            marks = ", ".join("?" * len(columns))
-            await self.execute_many(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
-            )
-        else:
-            await self.raw.copy_records_to_table(table, records=rows, columns=list(columns))
 
 
 async def apply_register(school_id: int, register: Register) -> ImportSummary:
@@ -169,6 +132,10 @@ async def apply_register(school_id: int, register: Register) -> ImportSummary:
                     school_id, year, [m for (_, y), m in stored.items() if y == year]
                 )
         await _store_notes(ids, register)
+        if written or summary.new_pupils or summary.updated_pupils:
+            # The flags pages read, worked out from what was just stored, in the same
+            # transaction: no page ever reads flags of marks that are no longer there.
+            await store_latest_flags(school_id)
     if written:
         # Cases follow the register: opened, corrected or closed by what was just imported.
         # In its own transaction, after the marks are safe: should it fail, the daily sweep

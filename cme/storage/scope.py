@@ -44,3 +44,19 @@ def pupils_of(query: Q, viewer: Viewer, school: Column) -> Q:
         # No role-less fallthrough: an impossible condition returns nothing at all.
         return query.where(school == -1)
     return schools_of(query, viewer, school)
+
+
+def pupils_sql(
+    viewer: Viewer, school_column: str, la_column: str | None = None
+) -> tuple[str, list[Any]]:
+    """`pupils_of` for a raw statement: a condition on `school_column` (e.g. "c.school"), with
+    its arguments for `{}` placeholders. A table that records its school's LA on each row
+    (`la_column`, e.g. "c.la") is scoped for LA staff by that column, which its indexes lead
+    with."""
+    if not viewer.sees_pupils:
+        return "1 = 0", []
+    if viewer.school_id is not None:
+        return f"{school_column} = {{}}", [viewer.school_id]
+    if la_column is not None:
+        return f"{la_column} = {{}}", [viewer.la_id]
+    return f"{school_column} IN (SELECT id FROM school WHERE la = {{}})", [viewer.la_id]

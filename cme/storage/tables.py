@@ -29,6 +29,11 @@ class LocalAuthority(Table, tablename="local_authority"):
     name = Varchar(length=200)
     # The LA's thresholds (cme.policy.Policy) as JSON; "{}" means RULES.md's defaults.
     policy = Text(default="{}")
+    # When the daily sweep runs for this LA's schools, "HH:MM" Europe/London.
+    sweep_time = Varchar(length=5, default="06:30")
+    # Goes up with every change to the LA's cases (cme/storage/caseload.py): the caseload's
+    # counts, worked out once, stay right for as long as it stands.
+    cases_version = Integer(default=0)
 
 
 class School(Table, tablename="school"):
@@ -195,6 +200,23 @@ class Case(Table, tablename="cme_case"):
     removed_on = Date(null=True, default=None)
     la_closed_on = Date(null=True, default=None)
     la_outcome = Varchar(length=40, null=True, default=None)
+    # The LA's CME officer working the case.
+    assigned_to = ForeignKey(Account, null=True, on_delete=OnDelete.set_null, index=True)
+    assigned_at = Timestamptz(null=True, default=None)
+    # The case as lists show it, worked out on `summary_on` by the sweep, every import's sync
+    # and every action on the case (`cme/storage/case_summary.py`): the caseload filters,
+    # sorts, counts and pages these in the database instead of evaluating every case per
+    # request. `due_steps` is JSON: [[step, due_on], ...] of the steps not done, by due date.
+    stage = Varchar(length=40, default="")
+    days_missing = Integer(default=0)
+    next_due_on = Date(null=True, default=None)
+    next_step = Varchar(length=40, default="")
+    due_steps = Text(default="[]")
+    must_refer = Boolean(default=False)
+    school_enquiries = Integer(default=0)
+    la_enquiries = Integer(default=0)
+    last_activity_at = Timestamptz(null=True, default=None)
+    summary_on = Date(null=True, default=None)
 
 
 class CaseEvent(Table, tablename="case_event"):
@@ -365,6 +387,27 @@ class PupilContactVersion(Table, tablename="pupil_contact"):
 # --- end pupil details (H1) ---
 
 
+# --- stored flags (issue 9, C) ---
+
+
+class FlagSnapshot(Table, tablename="flag_snapshot"):
+    """A school's flags on its latest register day, as `school_flags` works them out, so that
+    pages read them instead of scanning the whole register on every request. Written by the
+    import in the transaction that changes the marks or pupils, and by the first page that
+    finds none; deleted with the LA's thresholds' change. `policy` is the LA's thresholds as
+    stored when they were worked out: under other thresholds they are not used."""
+
+    id: Serial
+    school = ForeignKey(School, null=False, on_delete=OnDelete.cascade, unique=True)
+    day = Date()
+    school_days = Text()  # JSON: every school day of the register, ISO, in order
+    flags = Text()  # JSON: one array per flag, most urgent first (cme/storage/flags.py)
+    policy = Text()
+    stored_at = Timestamptz()
+
+
+# --- end stored flags (issue 9, C) ---
+
 ALL_TABLES: tuple[type[Table], ...] = (
     LocalAuthority,
     School,
@@ -391,6 +434,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     PupilDetailVersion,
     PupilStatusVersion,
     PupilContactVersion,
+    FlagSnapshot,
 )
 
 UNIQUE_INDEXES = {

@@ -164,6 +164,9 @@ def describe(event: Event) -> Line:
             ("Outcome", d.get("outcome")),
             ("Notes", d.get("notes")),
         ]
+    elif kind is EventKind.ASSIGNED:
+        what = f"Assigned to {d['to']}" if d.get("to") else "No longer assigned to an officer"
+        facts = [("Before", d.get("from") or "not assigned")]
     elif kind is EventKind.NOTE:
         what = "Note"
         facts = [("Note", d.get("text"))]

@@ -7,7 +7,9 @@ Python, so the command line can use it without loading the web framework.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
+from typing import NamedTuple
 
 from cme.attendance import Flag, FlagKind
 from cme.policy import Policy
@@ -128,6 +130,25 @@ def facts(flag: Flag) -> str:
         case FlagKind.LONG_ILLNESS:
             return f"Ill for {_days(flag.count)} this academic year (first {uk(flag.since)})"
     raise AssertionError(flag.kind)  # pragma: no cover
+
+
+class Line(NamedTuple):
+    """A flag as a line of a page shows it (`_flags.html`)."""
+
+    kind: str  # the flag's name, for the page's styles and data attributes
+    label: str
+    count_text: str
+    since_text: str
+    action: str
+
+
+@functools.lru_cache(maxsize=4096)
+def line(flag: Flag, policy: Policy) -> Line:
+    """Every part of a flag's line, in one call from the template; kept, because a school's
+    flags are the same on every view of Today until its next import."""
+    return Line(
+        flag.kind.value, label(flag.kind), count_text(flag), since_text(flag), action(flag, policy)
+    )
 
 
 def detail(flag: Flag, policy: Policy) -> str:

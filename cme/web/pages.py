@@ -35,6 +35,9 @@ NOTICES = {
     "leave_withdrawn": "Leave of absence withdrawn.",
     "contact_added": "Contact added.",
     "contact_corrected": "Contact corrected. The earlier details are kept in the pupil's history.",
+    "cases_assigned": "Cases assigned. Each case's timeline records who assigned it and when.",
+    "cases_unassigned": "The cases are no longer assigned to anyone.",
+    "cases_unchanged": "Nothing changed: those cases were already assigned that way.",
 }
 
 

@@ -45,7 +45,7 @@ def walkthrough_register() -> tuple[bytes, demo_data.DemoPupil, date]:
     covered = [d for d in days if d >= window[0]]
     year = academic_year(covered[-1])
     child = demo_data.DemoPupil(
-        # Serial 90: the demo gives each year group of this school eight pupils.
+        # Serial 90 is free: the demo gives each year group of this school thirty pupils.
         upn=demo_data.make_upn(demo_data.LA_CODE, SCHOOL.establishment, year - 5, 90),
         legal_forename="Tamsin",
         legal_surname="Vellacott",
@@ -198,8 +198,9 @@ async def test_one_child_from_the_day_one_flag_to_removal_and_the_deletion_retur
 
     # CME officer: the case is on the LA's list; the LA's enquiries and a joint review.
     await sign_in_as(page, "cme.officer@la.demo")
-    await page.goto("/la/cases")
-    handed = page.get_by_role("table", name="Cases handed to the LA")
+    # Cases held by the LA, the latest worked on first.
+    await page.goto("/la/cases?holder=la&sort=activity&dir=desc")
+    handed = page.get_by_role("table", name="Open cases")
     await handed.get_by_role("link", name=f"{child.legal_surname}, {child.legal_forename}").click()
     await expect(page).to_have_url(re.compile(rf"/la/cases/{case_id}$"))
     await expect(timeline).to_contain_text("No answer; voicemail left")
@@ -253,8 +254,9 @@ async def test_one_child_from_the_day_one_flag_to_removal_and_the_deletion_retur
 
     # The LA carries on looking: the child is on its list of children missing education.
     await sign_in_as(page, "cme.officer@la.demo")
-    await page.goto("/la/cases")
+    await page.goto("/la/cases?state=missing")
     missing = page.get_by_role("table", name="Children missing education")
     await expect(missing.locator(f'tr[data-upn="{child.upn}"]')).to_be_visible()
-    handed = page.get_by_role("table", name="Cases handed to the LA")
+    await page.goto("/la/cases?holder=la&sort=activity&dir=desc")
+    handed = page.get_by_role("table", name="Open cases")
     await expect(handed.locator(f'tr[data-upn="{child.upn}"]')).to_have_count(0)

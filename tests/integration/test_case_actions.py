@@ -21,7 +21,8 @@ from cme.events import Action
 from cme.storage import accounts
 from cme.storage import case_actions as act
 from cme.storage import case_actions_end as end
-from cme.storage.case_views import cases_for_la, cases_for_school
+from cme.storage.case_views import cases_for_school
+from cme.storage.caseload import Filters, State, caseload
 from cme.storage.cases import load_case, sync_school
 from cme.storage.clock import today, utcnow
 from cme.storage.registers import apply_register
@@ -411,12 +412,16 @@ async def test_removal_is_refused_naming_every_missing_condition_then_done_today
     await sync_school(world.school_a, date(2025, 10, 10))
     assert await Case.count().where(Case.pupil == pupil["id"]) == 1
     # The LA goes on looking: the child is on its list until found.
-    [listed] = [r for r in await cases_for_la(cme) if r.case.id == case_id]
-    assert listed.case.on_cme_list
+    missing = await caseload(cme, Filters(state=State.MISSING))
+    [listed] = [r for r in missing.rows if r.id == case_id]
+    assert listed.on_cme_list
     with pytest.raises(Refused):
         await end.remove_from_roll(dsl, case_id)
     await end.la_found(cme, case_id, outcome="elective_home_education", notes="Parent wrote")
     row = await Case.select().where(Case.id == case_id).first()
     assert (row["la_closed_on"], row["la_outcome"]) == (today(), "elective_home_education")
-    assert case_id not in [r.case.id for r in await cases_for_la(cme)]
+    missing = await caseload(cme, Filters(state=State.MISSING))
+    assert case_id not in [r.id for r in missing.rows]
+    closed = await caseload(cme, Filters(state=State.CLOSED))
+    assert case_id in [r.id for r in closed.rows]
     assert case_id not in [r.case.id for r in await cases_for_school(dsl, world.school_a)]

@@ -31,7 +31,12 @@ def test_the_words_have_no_placeholders_for_a_childs_details(text: str) -> None:
 
 
 def test_every_kind_has_words() -> None:
-    assert {k.value for k in NoticeKind} == {"case_handed_off", "refer_now", "step_overdue"}
+    assert {k.value for k in NoticeKind} == {
+        "case_handed_off",
+        "refer_now",
+        "step_overdue",
+        "case_assigned",
+    }
     for kind in NoticeKind:
         assert kind.label[0].isupper() and not kind.label.endswith(".")
         assert "_" not in kind.label
