@@ -93,14 +93,16 @@ class LACasesController(Controller):
         if not back.startswith("/la/cases"):
             back = "/la/cases"
         choice = str(form.get("officer") or "")
-        ids = [int(v) for v in form.getall("case") if str(v).isdigit()] if "case" in form else []
+        given = [str(v) for v in form.getall("case")] if "case" in form else []
+        # Anything but a plausible id is left out; the cases left are checked against scope.
+        ids = [int(v) for v in given if v.isascii() and v.isdigit() and len(v) < 10]
         viewer = viewer_of(request)
         try:
             if choice == "me":
                 officer: int | None = viewer.user_id
             elif choice == "none":
                 officer = None
-            elif choice.isdigit():
+            elif choice.isascii() and choice.isdigit() and len(choice) < 10:
                 officer = int(choice)
             else:
                 raise InvalidField("Officer", "Choose whom to assign the cases to.")

@@ -12,6 +12,7 @@ from cme.events import Action
 from cme.notices import NoticeKind
 from cme.roles import Role
 from cme.storage import audit, case_summary
+from cme.storage.case_version import cases_changed
 from cme.storage.cases import add_event
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
@@ -74,7 +75,10 @@ async def assign(viewer: Viewer, case_ids: Collection[int], officer_id: int | No
                 Pupil.id.is_in([int(r["pupil"]) for r in rows])
             )
         }
-        changed = [r for r in rows if r["assigned_to"] != officer_id]
+        # In id order, as every writer of several cases takes them (no two wait on each other).
+        changed = sorted(
+            (r for r in rows if r["assigned_to"] != officer_id), key=lambda r: int(r["id"])
+        )
         now = utcnow()
         for r in changed:
             case_id = int(r["id"])
@@ -99,7 +103,10 @@ async def assign(viewer: Viewer, case_ids: Collection[int], officer_id: int | No
                 event=event,
                 changes={"assigned_to": [r["assigned_to"], officer_id]},
             )
-            await case_summary.refresh_case(case_id)
+            await case_summary.refresh_case(case_id, changed=False)
+        if changed:
+            # Once, after every case (cases first, then the LA: see case_summary.store).
+            await cases_changed(viewer.la_id)
         if changed and officer_id is not None and officer_id != viewer.user_id:
             # One notice however many cases: several link to the officer's own list.
             one = int(changed[0]["id"]) if len(changed) == 1 else None

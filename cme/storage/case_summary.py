@@ -78,22 +78,29 @@ def _same(stored: Any, worked_out: Any) -> bool:
 
 
 async def store(
-    cases: Sequence[Case], rows: Sequence[dict[str, Any]], context: SchoolContext, on: date
+    cases: Sequence[Case],
+    rows: Sequence[dict[str, Any]],
+    context: SchoolContext,
+    on: date,
+    *,
+    changed: bool = True,
 ) -> int:
     """Store the summaries that changed (`rows` are the cases' rows as read, with
     SUMMARY_COLUMNS); inside the caller's transaction. Returns how many were written."""
     stored = {int(r["id"]): r for r in rows}
-    changed: list[tuple[Any, ...]] = []
+    writes: list[tuple[Any, ...]] = []
     for case in cases:
         new = summary_of(case, context, on)
         old = stored.get(case.id, {})
         if old.get("summary_on") is not None and all(_same(old.get(n), new[n]) for n in _NAMES):
             continue
-        changed.append((*(new[n] for n in _NAMES), on, case.id))
-    await Connection().execute_many(_UPDATE, changed)
-    if changed:
+        writes.append((*(new[n] for n in _NAMES), on, case.id))
+    await Connection().execute_many(_UPDATE, writes)
+    # The LA's version is taken last, after the cases: every writer takes the locks in that
+    # order, so two never wait on each other.
+    if writes and changed:
         await cases_changed(context.la_id)
-    return len(changed)
+    return len(writes)
 
 
 def _kept_up(query: Any) -> Any:
@@ -119,12 +126,13 @@ async def kept_up_cases(
     )
     if pupil_ids is not None:
         query = query.where(CaseRow.pupil.is_in(list(pupil_ids) or [-1]))
-    rows = list(await query)
+    rows = list(await query.order_by(CaseRow.id))
     return await with_events(rows), rows
 
 
-async def refresh_case(case_id: int, on: date | None = None) -> None:
-    """Store one case's summary after an action on it; inside the action's transaction."""
+async def refresh_case(case_id: int, on: date | None = None, *, changed: bool = True) -> None:
+    """Store one case's summary after an action on it; inside the action's transaction.
+    `changed=False` leaves telling the caseload to the caller (one change of many)."""
     on = on or today()
     rows = list(
         await CaseRow.select(*CASE_COLUMNS, *SUMMARY_COLUMNS, CaseRow.summary_on).where(
@@ -135,6 +143,7 @@ async def refresh_case(case_id: int, on: date | None = None) -> None:
         return
     cases = await with_events(rows)
     context = await school_context(cases[0].school_id, on, {cases[0].pupil_id})
-    await store(cases, rows, context, on)
-    # Whatever the action changed (its holder, its officer) the counts may show.
-    await cases_changed(cases[0].la_id)
+    await store(cases, rows, context, on, changed=changed)
+    if changed:
+        # Whatever the action changed (its holder, its officer) the counts may show.
+        await cases_changed(cases[0].la_id)

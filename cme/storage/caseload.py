@@ -78,7 +78,12 @@ _STATES = {
     State.CLOSED: f"(c.status <> '{Status.OPEN.value}' AND NOT {_MISSING})",
     State.ALL: "1 = 1",
 }
-_STAGE_ORDER = "CASE c.stage " + " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(Stage))
+# A case not yet summarised sorts after the rest, alike on both engines.
+_STAGE_ORDER = (
+    "CASE c.stage "
+    + " ".join(f"WHEN '{s.value}' THEN {i}" for i, s in enumerate(Stage))
+    + f" ELSE {len(Stage)}"
+)
 _RISK_SCORE = (
     f"((CASE WHEN c.must_refer = TRUE THEN 4 ELSE 0 END) + (CASE WHEN {_CP_PLAN} THEN 2 ELSE 0 "
     f"END) + (CASE WHEN {_LOOKED_AFTER} THEN 1 ELSE 0 END))"
@@ -122,7 +127,8 @@ class Filters:
     def parse(cls, query: dict[str, str | None]) -> Filters:
         def number(name: str) -> int | None:
             value = (query.get(name) or "").strip()
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            ascii_digits = value.isascii() and value.isdigit()
+            return int(value) if ascii_digits and len(value) < 10 else None
 
         officer = (query.get("officer") or "").strip()
         if officer not in ("me", "none") and number("officer") is None:

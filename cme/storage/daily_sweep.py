@@ -57,8 +57,16 @@ async def sweep_la(la_id: int, on: date) -> SyncResult:
     sweep in the audit trail."""
     schools = await School.select(School.id).where(School.la == la_id).order_by(School.id)
     total = SyncResult()
+    failed: list[Exception] = []
     for row in schools:
-        total.add(await cases.sync_school(int(row["id"]), on))
+        # One school's failure does not keep the LA's other schools from their morning's
+        # work; the sweep still fails afterwards, so the day is given back and retried.
+        try:
+            total.add(await cases.sync_school(int(row["id"]), on))
+        except Exception as exc:
+            failed.append(exc)
+    if failed:
+        raise failed[0]
     async with write_transaction():
         await audit.record(
             Action.CASES_SWEPT,

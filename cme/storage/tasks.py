@@ -24,6 +24,7 @@ from cme.storage.tables import Case as CaseRow
 
 # Enough for a morning; the rest are one click away in the case lists.
 MOST_SHOWN = 60
+CASES_READ = 400
 
 STEPS_OF: dict[Role, frozenset[Step]] = {
     Role.ATTENDANCE_OFFICER: frozenset({Step.CONTACT_PARENTS, Step.REPLACE_N}),
@@ -126,8 +127,10 @@ async def tasks_for(viewer: Viewer, on: date | None = None) -> TaskList:
         query = query.where(
             due | (CaseRow.handed_to_la_at.is_null() & (CaseRow.school_enquiries == 0))
         )
-    rows = await query.order_by(CaseRow.next_due_on).order_by(CaseRow.id).limit(MOST_SHOWN + 1)
-    tasks = [t for r in rows[:MOST_SHOWN] for t in _tasks_of(r, role, viewer, on)]
+    # Cases are read generously (a case with something due may hold no step of this role's),
+    # the role's tasks picked from them, and the most urgent shown.
+    rows = await query.order_by(CaseRow.next_due_on).order_by(CaseRow.id).limit(CASES_READ + 1)
+    tasks = [t for r in rows[:CASES_READ] for t in _tasks_of(r, role, viewer, on)]
     # A referral the screen says to make now comes before anything else.
     tasks.sort(key=lambda t: (t.what != REFER_NOW, not t.overdue, t.due_on or on, t.child))
-    return TaskList(tasks, len(rows) > MOST_SHOWN)
+    return TaskList(tasks[:MOST_SHOWN], len(rows) > CASES_READ or len(tasks) > MOST_SHOWN)
