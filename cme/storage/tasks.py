@@ -76,7 +76,8 @@ def _tasks_of(r: dict[str, Any], role: Role, viewer: Viewer, on: date) -> list[T
             add(NEW_HAND_OFF)
         if not mine or not handed:
             return found
-        if r["la_enquiries"] == 0:
+        # An untaken hand-off already says to start the enquiries.
+        if r["la_enquiries"] == 0 and r["assigned_to"] is not None:
             add(LA_ENQUIRIES)
     if role is Role.DSL and r["stage"] == Stage.REFER_NOW.value:
         add(REFER_NOW)
