@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from cme.cases.case import Case, Status
+from cme.cases.clock import Step
 from cme.cases.enquiries import Side
 from cme.storage.bulk import Connection
 from cme.storage.case_context import (
@@ -47,6 +49,22 @@ _UPDATE = (
     + ", ".join(f"{name} = ?" for name in _NAMES)
     + ", summary_on = ? WHERE id = ?"
 )
+
+
+@dataclass(frozen=True)
+class DueStep:
+    step: Step
+    due_on: date
+    overdue: bool
+
+
+def stored_due(text: str | None, on: date) -> list[DueStep]:
+    """The steps not done, as `due_steps` stores them, each overdue or not on `on`."""
+    found = []
+    for step, when in json.loads(text or "[]"):
+        due_on = date.fromisoformat(when)
+        found.append(DueStep(Step(step), due_on, on > due_on))
+    return found
 
 
 def summary_of(case: Case, context: SchoolContext, on: date) -> dict[str, Any]:

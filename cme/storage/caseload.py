@@ -4,7 +4,6 @@ cases into Python."""
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -13,8 +12,8 @@ from typing import Any
 
 from cme.access import Viewer
 from cme.cases.case import Stage, Status
-from cme.cases.clock import Step
 from cme.errors import NotFound
+from cme.storage.case_summary import DueStep, stored_due
 from cme.storage.clock import today
 from cme.storage.engine import current_engine
 from cme.storage.scope import pupils_sql
@@ -174,13 +173,6 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class DueStep:
-    step: Step
-    due_on: date
-    overdue: bool
-
-
-@dataclass(frozen=True)
 class CaseloadRow:
     id: int
     pupil_id: int
@@ -305,11 +297,7 @@ def _moment(value: Any) -> datetime | None:
 
 
 def _row(r: dict[str, Any], on: date) -> CaseloadRow:
-    due = [
-        DueStep(Step(step), day, on > day)
-        for step, when in json.loads(r["due_steps"] or "[]")
-        for day in [date.fromisoformat(when)]
-    ]
+    due = stored_due(r["due_steps"], on)
     status = Status(r["status"])
     return CaseloadRow(
         id=int(r["id"]),

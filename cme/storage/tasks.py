@@ -9,7 +9,6 @@ Read from each case's stored summary (`case_summary.py`), so a sign-in costs one
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +17,7 @@ from cme.access import Viewer
 from cme.cases.case import Stage, Status
 from cme.cases.clock import Step
 from cme.roles import Role
+from cme.storage.case_summary import stored_due
 from cme.storage.clock import today
 from cme.storage.scope import pupils_of
 from cme.storage.tables import Case as CaseRow
@@ -84,10 +84,9 @@ def _tasks_of(r: dict[str, Any], role: Role, viewer: Viewer, on: date) -> list[T
     if role is Role.ATTENDANCE_OFFICER and not handed and r["school_enquiries"] == 0:
         if r["day_one"] < on:
             add(SCHOOL_ENQUIRIES)
-    for step, when in json.loads(r["due_steps"] or "[]"):
-        due_on = date.fromisoformat(when)
-        if Step(step) in STEPS_OF[role] and due_on <= on:
-            add(Step(step).label, due_on)
+    for due in stored_due(r["due_steps"], on):
+        if due.step in STEPS_OF[role] and due.due_on <= on:
+            add(due.step.label, due.due_on)
     return found
 
 
