@@ -62,6 +62,17 @@ class Action(StrEnum):
     PUPIL_DETAILS_IMPORTED = "pupil_details.imported"
     CONTACT_ADDED = "contact.added"
     CONTACT_CORRECTED = "contact.corrected"
+    # Missing from home or care (issue 10).
+    EPISODES_IMPORTED = "episodes.imported"
+    EPISODE_ADDED = "episode.added"
+    EPISODE_EDITED = "episode.edited"
+    EPISODE_IDENTITY_CONFIRMED = "episode.identity_confirmed"
+    EPISODE_IDENTITY_KEPT = "episode.identity_kept"
+    EPISODE_VIEWED = "episode.viewed"
+    MISSING_CHILD_VIEWED = "missing_child.viewed"
+    RETURN_INTERVIEW_RECORDED = "episode.interview_recorded"
+    MEETING_RAISED = "meeting.raised"
+    MEETING_RECORDED = "meeting.recorded"
 
     @property
     def label(self) -> str:
@@ -118,6 +129,16 @@ _LABELS = {
     Action.PUPIL_DETAILS_IMPORTED: "Pupil details imported",
     Action.CONTACT_ADDED: "Parent or carer contact added",
     Action.CONTACT_CORRECTED: "Parent or carer contact corrected",
+    Action.EPISODES_IMPORTED: "Police missing episodes imported",
+    Action.EPISODE_ADDED: "Missing episode entered by hand",
+    Action.EPISODE_EDITED: "Missing episode changed",
+    Action.EPISODE_IDENTITY_CONFIRMED: "Changed identity on a missing episode accepted",
+    Action.EPISODE_IDENTITY_KEPT: "Changed identity on a missing episode turned down",
+    Action.EPISODE_VIEWED: "Missing episode viewed",
+    Action.MISSING_CHILD_VIEWED: "Missing child's episodes viewed",
+    Action.RETURN_INTERVIEW_RECORDED: "Return interview recorded",
+    Action.MEETING_RAISED: "Intervention meeting called for",
+    Action.MEETING_RECORDED: "Intervention meeting recorded",
 }
 
 

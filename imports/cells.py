@@ -78,4 +78,5 @@ def text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    # A NUL byte (from a broken export) is no character PostgreSQL will store.
+    return " ".join(str(value).replace("\x00", " ").split())

@@ -6,6 +6,8 @@ from la_portal.admin import AdminController
 from la_portal.audit import AuditController
 from la_portal.cases import LACasesController, la_cases_xlsx
 from la_portal.controllers import LAController
+from la_portal.episodes import EpisodesController, episodes_xlsx
+from la_portal.missing_children import MissingChildrenController
 from la_portal.policy import PolicyController
 from la_portal.terms import TermsController
 from la_portal.users import UsersController
@@ -20,3 +22,5 @@ CONTROLLERS: list[Any] = [
 CONTROLLERS.append(TermsController)
 CONTROLLERS.append(LACasesController)
 CONTROLLERS.append(la_cases_xlsx)
+# Missing from home or care (issue 10).
+CONTROLLERS += [EpisodesController, episodes_xlsx, MissingChildrenController]

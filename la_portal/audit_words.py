@@ -106,6 +106,8 @@ _LISTS = {
     "pupils": "the pupils list",
     "audit": "the audit trail",
     "cases": "the cases list",
+    "la_caseload": "the LA's caseload",
+    "missing_episodes": "the list of missing episodes",
 }
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -231,6 +233,10 @@ def _swept(d: Mapping[str, Any]) -> str:
     )
 
 
+def _episode(d: Mapping[str, Any]) -> str:
+    return f"{d.get('force', '')} reference {d.get('reference', '')}".strip()
+
+
 def _on_case(d: Mapping[str, Any], children: Children) -> str:
     return f"{_child(d, children)}, case {d.get('case_id', '')}"
 
@@ -282,6 +288,22 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     Action.PUPIL_DETAILS_IMPORTED: lambda d, c: _plural(d.get("pupils", 0), "pupil"),
     Action.CONTACT_ADDED: lambda d, c: _child(d, c),
     Action.CONTACT_CORRECTED: lambda d, c: _child(d, c),
+    Action.EPISODES_IMPORTED: lambda d, c: (
+        f"{_plural(d.get('episodes', 0), 'episode')}: {d.get('added', 0)} added, "
+        f"{d.get('updated', 0)} updated"
+    ),
+    Action.EPISODE_ADDED: lambda d, c: _episode(d),
+    Action.EPISODE_EDITED: lambda d, c: _episode(d),
+    Action.EPISODE_IDENTITY_CONFIRMED: lambda d, c: _episode(d),
+    Action.EPISODE_IDENTITY_KEPT: lambda d, c: _episode(d),
+    Action.EPISODE_VIEWED: lambda d, c: _episode(d),
+    Action.MISSING_CHILD_VIEWED: lambda d, c: (
+        f"missing child {d.get('child_id', '')}: "
+        f"{_plural(len(d.get('episode_ids', [])), 'episode')}"
+    ),
+    Action.RETURN_INTERVIEW_RECORDED: lambda d, c: _episode(d),
+    Action.MEETING_RAISED: lambda d, c: f"missing child {d.get('child_id', '')}",
+    Action.MEETING_RECORDED: lambda d, c: f"missing child {d.get('child_id', '')}",
 }
 
 

@@ -1,4 +1,8 @@
-"""The LA's thresholds, which every school's flags use, and the time of its daily sweep."""
+"""The LA's thresholds, which every school's flags use, the thresholds for children missing
+from home or care, and the time of its daily sweep.
+
+Each form changes only its own thresholds: it starts from the LA's stored policy, so saving
+one never puts the other's back to the defaults."""
 
 from __future__ import annotations
 
@@ -10,8 +14,21 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
+from cme.episodes.interview import THEMES
 from cme.errors import InvalidField, UserError
-from cme.policy import FIXED_BY_LAW, HIGHEST, LOWEST, NAMES, Policy, check_threshold
+from cme.policy import (
+    FIXED_BY_LAW,
+    HIGHEST,
+    LOWEST,
+    MAX_THEME_LENGTH,
+    MAX_THEMES,
+    NAMES,
+    RANGES,
+    WINDOW_UNITS,
+    Policy,
+    check_themes,
+    check_threshold,
+)
 from cme.storage import daily_sweep
 from cme.storage.policies import policy_for_la, set_policy
 from cme.web.guards import requires_la_admin
@@ -93,9 +110,10 @@ class PolicyForm:
     def of(cls, policy: Policy) -> PolicyForm:
         return cls(**{name: str(getattr(policy, name)) for name in EDITABLE})
 
-    def parse(self) -> tuple[Policy | None, dict[str, str]]:
-        """The policy typed, or the message for each threshold typed wrongly."""
-        values: dict[str, int] = {}
+    def parse(self, stored: Policy) -> tuple[Policy | None, dict[str, str]]:
+        """The stored policy with these thresholds as typed, or the message for each
+        threshold typed wrongly."""
+        values: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for f in fields(self):
             typed = str(getattr(self, f.name)).strip()
@@ -108,7 +126,163 @@ class PolicyForm:
                 )
         if errors:
             return None, errors
-        return replace(Policy(), **values), {}
+        try:
+            return replace(stored, **values), {}
+        except InvalidField as exc:  # a window over the most months, checked with its unit
+            name = next((n for n in NAMES if NAMES[n] == exc.field), "repeat_window_length")
+            return None, {name: str(exc)}
+
+
+@dataclass(frozen=True)
+class MissingThreshold:
+    name: str
+    label: str
+    unit: str
+    hint: str
+    source: str
+
+
+STATUTORY_REASONS = (
+    "missing 2 or more times, hurt or harmed while away, at risk of sexual or criminal "
+    "exploitation or trafficking, in contact with people posing a risk, or involved in crime "
+    "while away; and always for a looked-after child"
+)
+
+# The repeat trigger's window (a length and a unit) and the extra themes are laid out apart.
+REPEAT_COUNT = MissingThreshold(
+    "repeat_episodes",
+    "A child is flagged as going missing repeatedly after",
+    "episodes",
+    "Episodes reported within the window below. The child is flagged for a multi-agency "
+    "intervention meeting; a single very high-risk episode can always be flagged by hand.",
+    "Hampshire\u2019s missing children protocol: 3 episodes in 3 months call a multi-agency "
+    "intervention meeting within a week. Derbyshire counts 3 episodes in 30 days.",
+)
+REPEAT_WINDOW = MissingThreshold(
+    "repeat_window_length",
+    "\u2026 within a window of",
+    "days or months",
+    "Counted back from the day of the latest episode, both ends included: 3 months back from "
+    "31 May starts on 28 February (29 in a leap year); 30 days are the latest day and the 29 "
+    "before it. After a meeting is held, only later episodes count towards the next one.",
+    "Hampshire: 3 months. Derbyshire: 30 days.",
+)
+MISSING_THRESHOLDS = [
+    MissingThreshold(
+        "repeat_meeting_days",
+        "The intervention meeting is due within",
+        "days",
+        "Calendar days from the episode that reached the count.",
+        "Hampshire: within a week (7 days).",
+    ),
+    MissingThreshold(
+        "missing_escalation_hours",
+        "A child still missing is escalated after",
+        "hours",
+        "Hours from when the child was last seen (or reported missing, if the police do not "
+        "know). The episode is shown as an escalation on the episodes list and the CME "
+        "officers\u2019 task lists.",
+        "Local missing children protocols (for example Hampshire, Barnsley): a child missing "
+        "over 24 hours needs more than the usual follow-up.",
+    ),
+    MissingThreshold(
+        "looked_after_escalation_hours",
+        "A looked-after child still missing is escalated after",
+        "hours",
+        "The child\u2019s social worker tells a senior manager.",
+        "Hampshire: a child in care absent for 48 hours, the social worker informs a senior "
+        "manager. Barnsley: a senior manager is told within 3 days and the lead member within "
+        "7 days.",
+    ),
+    MissingThreshold(
+        "return_interview_hours",
+        "The return interview is held within",
+        "hours",
+        "Elapsed hours from the child\u2019s return (a clock change does not move the "
+        "deadline). An interview not held by then is overdue and goes on the CME officers\u2019 "
+        "task lists. 72 hours is the statutory maximum: your LA may set fewer, never more.",
+        "DfE statutory guidance \u201cChildren who run away or go missing from home or "
+        "care\u201d (2014): an independent return interview within 72 hours of the child\u2019s "
+        "return, as every local protocol (Barnsley, Hampshire, Barnet, Essex, Hertfordshire) "
+        "requires.",
+    ),
+]
+HAMPSHIRE = MissingThreshold(
+    "hampshire_interview_criteria",
+    "Also mark out the return interviews Hampshire offers for more reasons",
+    "",
+    "When ticked, a return interview is also shown as especially needed when the child was "
+    "missing over 24 hours or has known mental-health needs (Hampshire\u2019s third reason, 3 "
+    "or more episodes, is already covered by the statutory 2 or more). Without it, the reasons "
+    f"are the statutory ones: {STATUTORY_REASONS}.",
+    "Hampshire\u2019s missing children protocol.",
+)
+EXTRA_THEMES = MissingThreshold(
+    "extra_themes",
+    "Your LA\u2019s own return interview themes",
+    "",
+    f"One theme per line, at most {MAX_THEMES}, each up to {MAX_THEME_LENGTH} characters. "
+    "They are offered beside the themes every LA has when a return interview is recorded.",
+    "Local protocols (Barnsley, Hampshire, Barnet, Essex, Hertfordshire) ask the LA to record "
+    "what each return interview found, so that themes can be reported to the safeguarding "
+    "partnership.",
+)
+WHOLE_NUMBERS = [REPEAT_COUNT.name, REPEAT_WINDOW.name, *(t.name for t in MISSING_THRESHOLDS)]
+UNIT_WORDS = {"days": "Days", "months": "Months"}
+TICKED = "yes"
+
+
+@dataclass
+class MissingForm:
+    """The missing-from-home thresholds as typed. An unticked checkbox sends nothing, hence
+    its empty default; the themes arrive one per line."""
+
+    repeat_episodes: str = ""
+    repeat_window_length: str = ""
+    repeat_window_unit: str = ""
+    repeat_meeting_days: str = ""
+    missing_escalation_hours: str = ""
+    looked_after_escalation_hours: str = ""
+    return_interview_hours: str = ""
+    hampshire_interview_criteria: str = ""
+    extra_themes: str = ""
+
+    @classmethod
+    def of(cls, policy: Policy) -> MissingForm:
+        return cls(
+            **{name: str(getattr(policy, name)) for name in WHOLE_NUMBERS},
+            repeat_window_unit=policy.repeat_window_unit,
+            hampshire_interview_criteria=TICKED if policy.hampshire_interview_criteria else "",
+            extra_themes="\n".join(policy.extra_themes),
+        )
+
+    def parse(self, stored: Policy) -> tuple[Policy | None, dict[str, str]]:
+        """The stored policy with these thresholds as typed, or the message for each one
+        typed wrongly."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for name in WHOLE_NUMBERS:
+            typed = str(getattr(self, name)).strip()
+            try:
+                values[name] = check_threshold(name, int(typed))
+            except (ValueError, InvalidField):
+                low, high, unit = RANGES[name]
+                errors[name] = (
+                    f"{NAMES[name]}: enter a whole number of {unit} from {low} to {high}"
+                    + (f" (you typed \u201c{typed}\u201d)." if typed else ".")
+                )
+        if self.repeat_window_unit in WINDOW_UNITS:
+            values["repeat_window_unit"] = self.repeat_window_unit
+        else:
+            errors["repeat_window_unit"] = f"{NAMES['repeat_window_unit']}: choose days or months."
+        values["hampshire_interview_criteria"] = self.hampshire_interview_criteria == TICKED
+        try:
+            values["extra_themes"] = check_themes(self.extra_themes.splitlines())
+        except InvalidField as exc:
+            errors["extra_themes"] = str(exc)
+        if errors:
+            return None, errors
+        return replace(stored, **values), {}
 
 
 @dataclass
@@ -129,15 +303,16 @@ class PolicyController(Controller):
         saved: bool = False,
         sweep_time: str | None = None,
         sweep_saved: bool = False,
+        missing: MissingForm | None = None,
+        missing_saved: bool = False,
     ) -> Template:
         la_id = viewer_of(request).la_id
-        if form is None:
-            form = PolicyForm.of(await policy_for_la(la_id))
+        stored = await policy_for_la(la_id)
         return render(
             request,
             "la/policy.html",
             status_code=status,
-            form=asdict(form),
+            form=asdict(form or PolicyForm.of(stored)),
             thresholds=THRESHOLDS,
             fixed=FIXED,
             fixed_value=FIXED_BY_LAW[FIXED.name],
@@ -152,6 +327,16 @@ class PolicyController(Controller):
             default_sweep_time=daily_sweep.DEFAULT_SWEEP_TIME,
             last_sweep=await daily_sweep.last_sweep(la_id),
             sweep_saved=sweep_saved,
+            missing=asdict(missing or MissingForm.of(stored)),
+            missing_saved=missing_saved,
+            repeat_count=REPEAT_COUNT,
+            repeat_window=REPEAT_WINDOW,
+            missing_thresholds=MISSING_THRESHOLDS,
+            hampshire=HAMPSHIRE,
+            extra_themes=EXTRA_THEMES,
+            units=[(unit, UNIT_WORDS[unit]) for unit in WINDOW_UNITS],
+            ticked=TICKED,
+            built_in_themes=THEMES,
         )
 
     @get("/")
@@ -160,8 +345,11 @@ class PolicyController(Controller):
         request: Request[Any, Any, Any],
         saved: FromQuery[bool] = False,
         sweep_saved: FromQuery[bool] = False,
+        missing_saved: FromQuery[bool] = False,
     ) -> Template:
-        return await self._page(request, saved=saved, sweep_saved=sweep_saved)
+        return await self._page(
+            request, saved=saved, sweep_saved=sweep_saved, missing_saved=missing_saved
+        )
 
     @post("/")
     async def save(
@@ -169,11 +357,25 @@ class PolicyController(Controller):
         request: Request[Any, Any, Any],
         data: Annotated[PolicyForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Template | Redirect:
-        policy, errors = data.parse()
+        viewer = viewer_of(request)
+        policy, errors = data.parse(await policy_for_la(viewer.la_id))
         if policy is None:
             return await self._page(request, data, 400, errors=errors)
-        await set_policy(viewer_of(request), policy)
+        await set_policy(viewer, policy, only=EDITABLE)
         return Redirect(f"{PAGE}?saved=true", status_code=303)
+
+    @post("/missing")
+    async def save_missing(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[MissingForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        viewer = viewer_of(request)
+        policy, errors = data.parse(await policy_for_la(viewer.la_id))
+        if policy is None:
+            return await self._page(request, status=400, errors=errors, missing=data)
+        await set_policy(viewer, policy, only=[f.name for f in fields(MissingForm)])
+        return Redirect(f"{PAGE}?missing_saved=true#missing-from-home", status_code=303)
 
     @post("/sweep")
     async def save_sweep_time(

@@ -279,6 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
     pupils.add_argument("--json", action="store_true", help="print the summary as JSON")
     pupils.set_defaults(run=_import_pupils)
 
+    from cme.cli import episodes
+
+    episodes.add_parser(sub)
+
     flags = sub.add_parser("flags", help="the flags for a school on a school day")
     flags.add_argument("--school", required=True, help="the school's URN")
     flags.add_argument("--on", help="YYYY-MM-DD (default: the latest day in the register)")

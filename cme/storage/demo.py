@@ -12,6 +12,7 @@ from cme.storage import (
     accounts,
     calendar_facts,
     demo_cases,
+    demo_episodes,
     organisations,
     pupil_details,
     uploads,
@@ -65,6 +66,7 @@ async def seed_demo(today: date | None = None) -> bool:
     # Cases at every stage, worked through the same actions people use (so the timelines and
     # the audit trail are real).
     await demo_cases.seed_demo_cases(la_id, school_ids, today or date.today())
+    await demo_episodes.seed_demo_episodes(la_id, today or date.today())
     return True
 
 

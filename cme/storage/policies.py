@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, replace
 
 from cme.access import Viewer
 from cme.errors import InvalidField
 from cme.events import Action
 from cme.policy import FIXED_BY_LAW, NAMES, Policy
 from cme.storage import audit
-from cme.storage.engine import write_transaction
-from cme.storage.tables import FlagSnapshot, LocalAuthority, School
+from cme.storage.engine import is_sqlite, write_transaction
+from cme.storage.tables import FlagSnapshot, LocalAuthority, MissingChild, School
 
 
 async def policy_for_la(la_id: int) -> Policy:
@@ -20,7 +21,9 @@ async def policy_for_la(la_id: int) -> Policy:
     return Policy.from_json(row["policy"] if row else None)
 
 
-async def set_policy(viewer: Viewer, policy: Policy) -> None:
+async def set_policy(viewer: Viewer, policy: Policy, only: Iterable[str] | None = None) -> None:
+    """Store the LA's thresholds; with `only`, just those of `policy`, the rest kept as stored
+    when the transaction reads them, so two forms saved at once do not undo each other."""
     # Refused here as well as left off the form, so that no caller can store another value.
     for name, value in FIXED_BY_LAW.items():
         if getattr(policy, name) != value:
@@ -29,7 +32,15 @@ async def set_policy(viewer: Viewer, policy: Policy) -> None:
                 f"{NAMES[name]} is set by law at {value} school days and cannot be changed.",
             )
     async with write_transaction():
+        if not is_sqlite():  # two administrators saving at once queue here
+            await (
+                LocalAuthority.select(LocalAuthority.id)
+                .where(LocalAuthority.id == viewer.la_id)
+                .lock_rows()
+            )
         before = await policy_for_la(viewer.la_id)
+        if only is not None:
+            policy = replace(before, **{name: getattr(policy, name) for name in only})
         await LocalAuthority.update({LocalAuthority.policy: policy.to_json()}).where(
             LocalAuthority.id == viewer.la_id
         )
@@ -39,3 +50,10 @@ async def set_policy(viewer: Viewer, policy: Policy) -> None:
         after = asdict(policy)
         changes = {k: [v, after[k]] for k, v in asdict(before).items() if after[k] != v}
         await audit.record(Action.POLICY_CHANGED, viewer=viewer, changes=changes)
+        if any(name.startswith("repeat_") for name in changes):
+            # A new rule applies to the children already recorded, not only to new episodes.
+            from cme.storage.episode_children import raise_repeat_meetings
+
+            children = MissingChild.select(MissingChild.id).where(MissingChild.la == viewer.la_id)
+            ids = [int(r["id"]) for r in await children]
+            await raise_repeat_meetings(viewer.la_id, ids, policy, viewer)

@@ -46,6 +46,14 @@ def pupils_of(query: Q, viewer: Viewer, school: Column) -> Q:
     return schools_of(query, viewer, school)
 
 
+def la_children_of(query: Q, viewer: Viewer, la: Column) -> Q:
+    """Rows of children the LA itself holds (police episodes of missing children), for LA
+    staff who may see children: not school staff, not LA administrators."""
+    if not viewer.sees_pupils or viewer.school_id is not None:
+        return query.where(la == -1)
+    return query.where(la == viewer.la_id)
+
+
 def pupils_sql(
     viewer: Viewer, school_column: str, la_column: str | None = None
 ) -> tuple[str, list[Any]]:

@@ -408,6 +408,110 @@ class FlagSnapshot(Table, tablename="flag_snapshot"):
 
 # --- end stored flags (issue 9, C) ---
 
+# --- missing from home or care (issue 10) ---
+
+
+class MissingChild(Table, tablename="missing_child"):
+    """A child the police have reported missing, as the LA knows them before cross-matching:
+    the episodes with the same `key` (`cme.episodes.episode.Child.key`) within the LA. The
+    names shown are those of the child's latest episode."""
+
+    id: Serial
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict, index=True)
+    key = Varchar(length=500)
+    forename = Varchar(length=200)
+    surname = Varchar(length=200)
+    date_of_birth = Date(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class MissingEpisode(Table, tablename="missing_episode"):
+    """One police notification of a child missing from home or care (`cme.episodes`). Unique
+    within the LA by force and reference, so that re-importing updates it."""
+
+    id: Serial
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict, index=True)
+    child = ForeignKey(MissingChild, null=False, on_delete=OnDelete.restrict, index=True)
+    force = Varchar(length=100)
+    # The force as compared (`cme.episodes.episode.force_key`): "FERNSHIRE POLICE" and
+    # "Fernshire Police" are one force, so one episode per reference, enforced by an index.
+    force_key = Varchar(length=100)
+    reference = Varchar(length=100)
+    reported_at = Timestamptz()
+    last_seen_at = Timestamptz(null=True, default=None)
+    missing_from = Varchar(length=20)
+    forename = Varchar(length=200)
+    surname = Varchar(length=200)
+    other_names = Varchar(length=200)
+    date_of_birth = Date(null=True, default=None)
+    gender = Varchar(length=30)
+    address = Text()
+    postcode = Varchar(length=12)
+    responsible_la = Varchar(length=100)
+    looked_after = Boolean(default=False)
+    risk_raw = Varchar(length=100)
+    risk_level = Varchar(length=20)  # cme.episodes.episode.RiskLevel, "" when not given
+    risk_scheme = Varchar(length=100)
+    returned_at = Timestamptz(null=True, default=None)
+    where_found = Text()
+    who_with = Text()
+    safe_and_well_on = Date(null=True, default=None)
+    circumstances = Text()
+    harmed = Boolean(default=False)
+    exploitation_risk = Boolean(default=False)
+    risky_contacts = Boolean(default=False)
+    crime_while_away = Boolean(default=False)
+    mental_health = Boolean(default=False)
+    # An import's change to the child's identity fields, waiting for a person (JSON), or "".
+    pending_identity = Text(default="")
+    source = Varchar(length=20)  # "import" or "hand"
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+
+
+class ReturnInterview(Table, tablename="return_interview"):
+    """The return interview offered after an episode, and held or declined. Who offered and
+    held it are written as names: it is often another agency's worker, not a user here."""
+
+    id: Serial
+    episode = ForeignKey(MissingEpisode, null=False, on_delete=OnDelete.cascade, unique=True)
+    offered_at = Timestamptz(null=True, default=None)
+    offered_by = Varchar(length=200)
+    done_at = Timestamptz(null=True, default=None)
+    done_by = Varchar(length=200)
+    done_where = Varchar(length=200)
+    declined_at = Timestamptz(null=True, default=None)
+    themes = Text(default="[]")  # JSON list of theme names
+    notes = Text()
+    recorded_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    recorded_at = Timestamptz()
+
+
+class InterventionMeeting(Table, tablename="intervention_meeting"):
+    """A multi-agency intervention meeting a child's episodes call for: raised by the repeat
+    trigger (`trigger` "repeat", for the episode that reached the count) or by hand ("hand"),
+    then recorded when held."""
+
+    id: Serial
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict, index=True)
+    child = ForeignKey(MissingChild, null=False, on_delete=OnDelete.cascade, index=True)
+    episode = ForeignKey(MissingEpisode, null=True, on_delete=OnDelete.set_null)
+    trigger = Varchar(length=20)
+    reason = Text()
+    triggered_on = Date()
+    due_on = Date()
+    held_on = Date(null=True, default=None)
+    agencies = Text()
+    actions = Text()
+    review_on = Date(null=True, default=None)
+    raised_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    recorded_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+# --- end missing from home or care (issue 10) ---
+
 ALL_TABLES: tuple[type[Table], ...] = (
     LocalAuthority,
     School,
@@ -435,6 +539,10 @@ ALL_TABLES: tuple[type[Table], ...] = (
     PupilStatusVersion,
     PupilContactVersion,
     FlagSnapshot,
+    MissingChild,
+    MissingEpisode,
+    ReturnInterview,
+    InterventionMeeting,
 )
 
 UNIQUE_INDEXES = {
@@ -445,4 +553,6 @@ UNIQUE_INDEXES = {
     "pupil_year_pupil_year": ("pupil_year", ("pupil", "academic_year")),
     "school_year_school_year": ("school_year", ("school", "academic_year")),
     "session_note_pupil_day_session": ("session_note", ("pupil", "day", "session")),
+    "missing_episode_la_force_reference": ("missing_episode", ("la", "force_key", "reference")),
+    "missing_child_la_key": ("missing_child", ("la", "key")),
 }

@@ -48,6 +48,8 @@ class Task:
     overdue: bool
     child: str
     school: str
+    # Where the task is done, when not the case `case_id` (a police episode, a child).
+    href: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,10 @@ async def tasks_for(viewer: Viewer, on: date | None = None) -> TaskList:
     # the role's tasks picked from them, and the most urgent shown.
     rows = await query.order_by(CaseRow.next_due_on).order_by(CaseRow.id).limit(CASES_READ + 1)
     tasks = [t for r in rows[:CASES_READ] for t in _tasks_of(r, role, viewer, on)]
+    if role is Role.CME_OFFICER:
+        from cme.storage.episode_tasks import episode_tasks
+
+        tasks += await episode_tasks(viewer)
     # A referral the screen says to make now comes before anything else.
     tasks.sort(key=lambda t: (t.what != REFER_NOW, not t.overdue, t.due_on or on, t.child))
     return TaskList(tasks[:MOST_SHOWN], len(rows) > CASES_READ or len(tasks) > MOST_SHOWN)

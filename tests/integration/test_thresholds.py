@@ -91,7 +91,8 @@ async def test_each_threshold_says_where_its_default_comes_from(
     await sign_in(client, "admin@test.example")
     text = html.unescape((await client.get(PAGE)).text)
     assert "RULES" not in text, "no internal jargon"
-    assert text.count("Source:") == 5
+    # Five school-day thresholds, and eight missing-from-home settings below them.
+    assert text.count("Source:") == 5 + 8
     for source in (
         "Working together to improve school attendance",
         "Children missing education",
