@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import os
 from typing import NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "CME_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("CME_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def _own_redis_database(url: str) -> str:
+    """The tests empty their Redis database (FLUSHDB), so each pytest-xdist worker (gw0,
+    gw1, ...) gets its own: the configured database number plus the worker's index."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or worker == "gw0":
+        return url
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + int(worker[2:])
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+REDIS_URL = _own_redis_database(os.environ.get("CME_TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))
 CHROMIUM = os.environ.get("CME_TEST_CHROMIUM", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from litestar import Litestar
 
 from cme.jobs.inprocess import InProcessQueue
 from cme.jobs.tasks import JOBS
@@ -30,6 +31,21 @@ def jobs() -> InProcessQueue:
     return InProcessQueue(JOBS)
 
 
+# Building the app (~0.15 s) and compiling its templates afresh for every test took half the
+# integration tests' time. The app keeps no state of its own between requests (sessions are
+# in the database, the settings are frozen), so tests with equal settings share one; each
+# test's own job queue is put in its state.
+_APPS: dict[Settings, Litestar] = {}
+
+
+def _app_for(settings: Settings, queue: InProcessQueue) -> Litestar:
+    app = _APPS.get(settings)
+    if app is None:
+        app = _APPS[settings] = create_app(settings, jobs=queue)
+    app.state.jobs = queue
+    return app
+
+
 @pytest.fixture
 async def client(
     db: object, settings: Settings, jobs: InProcessQueue
@@ -41,9 +57,10 @@ async def client(
     the job queue is started and stopped here instead. The e2e tests run the full lifespan.
     """
     queue = jobs
-    app = create_app(settings, jobs=queue)
+    app = _app_for(settings, queue)
     await queue.start()
-    transport = httpx.ASGITransport(app=app)
+    # Litestar types its ASGI interface more narrowly than httpx does.
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
