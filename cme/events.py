@@ -73,6 +73,10 @@ class Action(StrEnum):
     RETURN_INTERVIEW_RECORDED = "episode.interview_recorded"
     MEETING_RAISED = "meeting.raised"
     MEETING_RECORDED = "meeting.recorded"
+    # Cross-matching episodes with pupils (issue 11).
+    MATCHES_RUN = "matches.run"
+    MATCH_CONFIRMED = "match.confirmed"
+    MATCH_REJECTED = "match.rejected"
 
     @property
     def label(self) -> str:
@@ -139,6 +143,9 @@ _LABELS = {
     Action.RETURN_INTERVIEW_RECORDED: "Return interview recorded",
     Action.MEETING_RAISED: "Intervention meeting called for",
     Action.MEETING_RECORDED: "Intervention meeting recorded",
+    Action.MATCHES_RUN: "Police episodes matched with pupils",
+    Action.MATCH_CONFIRMED: "Match of an episode with a pupil confirmed",
+    Action.MATCH_REJECTED: "Match of an episode with a pupil rejected",
 }
 
 

@@ -302,6 +302,13 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
         f"{_plural(len(d.get('episode_ids', [])), 'episode')}"
     ),
     Action.RETURN_INTERVIEW_RECORDED: lambda d, c: _episode(d),
+    Action.MATCHES_RUN: lambda d, c: (
+        f"{_plural(d.get('episodes', 0), 'episode')} against "
+        f"{_plural(d.get('pupils', 0), 'pupil')}: {d.get('linked', 0)} linked, "
+        f"{d.get('waiting', 0)} waiting for review"
+    ),
+    Action.MATCH_CONFIRMED: lambda d, c: f"{_child(d, c)}, episode {d.get('episode_id', '')}",
+    Action.MATCH_REJECTED: lambda d, c: f"{_child(d, c)}, episode {d.get('episode_id', '')}",
     Action.MEETING_RAISED: lambda d, c: f"missing child {d.get('child_id', '')}",
     Action.MEETING_RECORDED: lambda d, c: f"missing child {d.get('child_id', '')}",
 }

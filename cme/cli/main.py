@@ -283,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     episodes.add_parser(sub)
 
+    from cme.cli import crossmatch
+
+    crossmatch.add_parser(sub)
+
     flags = sub.add_parser("flags", help="the flags for a school on a school day")
     flags.add_argument("--school", required=True, help="the school's URN")
     flags.add_argument("--on", help="YYYY-MM-DD (default: the latest day in the register)")

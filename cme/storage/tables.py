@@ -9,6 +9,7 @@ from piccolo.columns import (
     Boolean,
     Bytea,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -512,6 +513,32 @@ class InterventionMeeting(Table, tablename="intervention_meeting"):
 
 # --- end missing from home or care (issue 10) ---
 
+
+# --- cross-matching episodes with pupils (issue 11) ---
+
+
+class EpisodeMatch(Table, tablename="episode_match"):
+    """A pupil the matcher proposes as the child of a police episode (`cme.matching`), and
+    what a person decided. A decided pair is never changed by matching again: a confirmed
+    one stays linked, a rejected one is never proposed again."""
+
+    id: Serial
+    la = ForeignKey(LocalAuthority, null=False, on_delete=OnDelete.restrict, index=True)
+    episode = ForeignKey(MissingEpisode, null=False, on_delete=OnDelete.cascade, index=True)
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade, index=True)
+    score = DoublePrecision(default=0.0)
+    weight = DoublePrecision(default=0.0)
+    band = Varchar(length=10)  # "auto" or "review", as last proposed
+    reasons = Text(default="[]")  # JSON: the per-field explanation
+    # "" while proposed; "confirmed", "rejected", or "undone" (an auto link a person undid).
+    decision = Varchar(length=20, default="")
+    decided_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
+    decided_at = Timestamptz(null=True, default=None)
+    proposed_at = Timestamptz()
+
+
+# --- end cross-matching (issue 11) ---
+
 ALL_TABLES: tuple[type[Table], ...] = (
     LocalAuthority,
     School,
@@ -543,6 +570,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     MissingEpisode,
     ReturnInterview,
     InterventionMeeting,
+    EpisodeMatch,
 )
 
 UNIQUE_INDEXES = {
@@ -555,4 +583,5 @@ UNIQUE_INDEXES = {
     "session_note_pupil_day_session": ("session_note", ("pupil", "day", "session")),
     "missing_episode_la_force_reference": ("missing_episode", ("la", "force_key", "reference")),
     "missing_child_la_key": ("missing_child", ("la", "key")),
+    "episode_match_episode_pupil": ("episode_match", ("episode", "pupil")),
 }

@@ -13,7 +13,9 @@ FORBIDDEN = {"litestar", "piccolo", "arq", "openpyxl", "asyncpg", "aiosqlite", "
 # The modules directly in cme/ and the rule packages (cases); cme/storage, web, jobs, cli and
 # exports are the framework side.
 CORE = sorted(
-    p for pattern in ("*.py", "cases/*.py") for p in Path(cme.__file__).parent.glob(pattern)
+    p
+    for pattern in ("*.py", "cases/*.py", "episodes/*.py", "matching/*.py")
+    for p in Path(cme.__file__).parent.glob(pattern)
 )
 
 
