@@ -164,7 +164,8 @@ REPEAT_WINDOW = MissingThreshold(
     "days or months",
     "Counted back from the day of the latest episode, both ends included: 3 months back from "
     "31 May starts on 28 February (29 in a leap year); 30 days are the latest day and the 29 "
-    "before it. After a meeting is held, only later episodes count towards the next one.",
+    "before it; at most 12 months. Each episode counts towards one meeting only, and none on "
+    "or before the day of a meeting held counts again.",
     "Hampshire: 3 months. Derbyshire: 30 days.",
 )
 MISSING_THRESHOLDS = [

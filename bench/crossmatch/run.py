@@ -61,6 +61,7 @@ TOOL_NAMES = {
     "stand-in": "stand-in (exact name+DOB)",
     "splink": "Splink",
     "recordlinkage": "recordlinkage",
+    "recordlinkage-postcode": "recordlinkage, postcode block",
 }
 
 
@@ -266,7 +267,7 @@ def versions() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, for a check")
-    parser.add_argument("--tools", default="ours,splink,recordlinkage")
+    parser.add_argument("--tools", default="ours,splink,recordlinkage,recordlinkage-postcode")
     parser.add_argument(
         "--stand-in",
         action="store_true",

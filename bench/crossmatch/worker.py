@@ -22,7 +22,7 @@ from typing import Any
 from bench.crossmatch.metrics import Row
 from cme.matching.records import Person
 
-TOOLS = ("ours", "stand-in", "splink", "recordlinkage")
+TOOLS = ("ours", "stand-in", "splink", "recordlinkage", "recordlinkage-postcode")
 
 
 def load(
@@ -74,7 +74,9 @@ def run(
     else:
         from bench.crossmatch import recordlinkage_run
 
-        rows, found = recordlinkage_run.link(pupils, episodes)
+        rows, found = recordlinkage_run.link(
+            pupils, episodes, postcode_block=tool == "recordlinkage-postcode"
+        )
     seconds = time.perf_counter() - started
     peak = peak_mb()
     note = ""
