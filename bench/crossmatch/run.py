@@ -224,7 +224,9 @@ def kinds_table(outcomes: list[Outcome]) -> list[str]:
     return [*lines, ""]
 
 
-def scaling(sizes: list[int], episodes: int, seed: int, repeat: int) -> list[str]:
+def scaling(
+    sizes: list[int], episodes: int, seed: int, repeat: int
+) -> tuple[list[str], dict[int, tuple[float, float]]]:
     lines = [
         "### Scaling (cme.matching only)",
         "",
@@ -236,6 +238,7 @@ def scaling(sizes: list[int], episodes: int, seed: int, repeat: int) -> list[str
         "matching (MB) | proposals |",
         "|---|---|---|---|---|---|",
     ]
+    measured: dict[int, tuple[float, float]] = {}
     for pupils in sizes:
         print(f"  scaling: {pupils:,} pupils ...", file=sys.stderr, flush=True)
         data = DataSet("scaling", "generator", seed, pupils, episodes)
@@ -245,11 +248,48 @@ def scaling(sizes: list[int], episodes: int, seed: int, repeat: int) -> list[str
             lines.append(f"| {pupils:,} | failed: {failed[0]} | | | | |")
             continue
         times = sorted(r["seconds"] for r in results)
+        peak = max(r["peak_rss_mb"] for r in results)
+        measured[pupils] = (times[len(times) // 2], peak)
         lines.append(
             f"| {pupils:,} | {times[len(times) // 2]:.1f} | "
             + ", ".join(f"{t:.1f}" for t in times)
-            + f" | {max(r['peak_rss_mb'] for r in results):.0f} | "
-            f"{results[0]['rss_before_mb']:.0f} | {len(results[0]['rows']):,} |"
+            + f" | {peak:.0f} | {results[0]['rss_before_mb']:.0f} | {len(results[0]['rows']):,} |"
+        )
+    return [*lines, ""], measured
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def targets(
+    side: list[tuple[DataSet, list[Outcome]]], measured: dict[int, tuple[float, float]]
+) -> list[str]:
+    """The issue's targets for the cross-match, read off the tables above."""
+    lines = ["### Against the issue's targets (cme.matching)", ""]
+    for data, outcomes in side:
+        by_tool = {o.tool: o.scores for o in outcomes}
+        ours, splink = by_tool.get("ours"), by_tool.get("splink")
+        if ours is None:
+            continue
+        precision = ours.auto_precision if ours.auto_precision is not None else 1.0
+        lines.append(
+            f"- {data.label}: `auto` precision {fraction(ours.auto_precision)} (>= 0.999: "
+            f"{verdict(precision >= 0.999)}); `auto`+`review` recall "
+            f"{ours.either_recall:.4f} (>= 0.98: {verdict(ours.either_recall >= 0.98)})"
+        )
+        if data.data == "generator" and splink is not None:
+            higher = verdict(ours.auto_recall > splink.auto_recall)
+            lines[-1] += (
+                f"; `auto` recall {ours.auto_recall:.4f} against Splink's "
+                f"{splink.auto_recall:.4f} (higher: {higher})"
+            )
+    if 200_000 in measured:
+        seconds, peak = measured[200_000]
+        lines.append(
+            f"- 200,000 pupils x 5,000 episodes: {seconds:.1f} s "
+            f"(<= 10 s: {verdict(seconds <= 10)}), "
+            f"peak RSS {peak:.0f} MB (<= 1 GB: {verdict(peak <= 1024)})"
         )
     return [*lines, ""]
 
@@ -298,14 +338,21 @@ def main() -> None:
         f"`{' '.join(['python -m bench.crossmatch.run', *sys.argv[1:]])}`; {versions()}.",
         "",
     ]
+    side: list[tuple[DataSet, list[Outcome]]] = []
     for data in [] if args.scaling_only else datasets:
         outcomes = side_by_side(data, tools)
+        side.append((data, outcomes))
         lines += main_table(data, outcomes)
         if data.data == "generator":
             lines += kinds_table(outcomes)
+    measured: dict[int, tuple[float, float]] = {}
     if not args.no_scaling and "ours" in tools:
         episodes_each = 1_000 if args.quick else 5_000
-        lines += scaling(sizes, episodes_each, TUNING_SEED, 1 if args.quick else args.repeat)
+        scaled, measured = scaling(
+            sizes, episodes_each, TUNING_SEED, 1 if args.quick else args.repeat
+        )
+        lines += scaled
+    lines += targets(side, measured)
     text = "\n".join(lines)
     print(text)
     args.out.write_text(text + "\n")
