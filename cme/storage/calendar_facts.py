@@ -20,8 +20,9 @@ from cme.roles import Role
 from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import is_sqlite, write_transaction
+from cme.storage.organisations import lock_la
 from cme.storage.scope import pupils_of
-from cme.storage.tables import LaTerm, LeaveOfAbsence, LocalAuthority, Pupil
+from cme.storage.tables import LaTerm, LeaveOfAbsence, Pupil
 from cme.terms import Term, TermForm, check_term, demo_terms, overlapping, typed_date
 
 # --- term dates ---
@@ -60,13 +61,6 @@ async def list_terms(viewer: Viewer) -> list[Term]:
     return await _terms_of(viewer.la_id)
 
 
-async def _lock_la(la_id: int) -> None:
-    # Two administrators adding overlapping terms at once must queue here, not both pass the
-    # overlap check; SQLite's IMMEDIATE transaction already runs them one at a time.
-    if not is_sqlite():
-        await LocalAuthority.select(LocalAuthority.id).where(LocalAuthority.id == la_id).lock_rows()
-
-
 async def _insert_term(la_id: int, name: str, first_day: date, last_day: date) -> Term:
     clash = overlapping(first_day, last_day, await _terms_of(la_id))
     if clash is not None:
@@ -87,7 +81,7 @@ async def add_term(viewer: Viewer, form: TermForm) -> Term:
     last_day = typed_date(form.last_day, "Last day")
     name = check_term(form.name, first_day, last_day)
     async with write_transaction():
-        await _lock_la(viewer.la_id)
+        await lock_la(viewer.la_id)
         term = await _insert_term(viewer.la_id, name, first_day, last_day)
         await audit.record(
             Action.TERM_ADDED,
@@ -133,7 +127,7 @@ async def seed_demo_terms(la_id: int, years: list[int]) -> int:
     already entered are left out, so running it again adds nothing. Returns how many."""
     added = 0
     async with write_transaction():
-        await _lock_la(la_id)
+        await lock_la(la_id)
         existing = await _terms_of(la_id)
         for year in years:
             for name, first_day, last_day in demo_terms(year):

@@ -19,9 +19,10 @@ from cme.storage import audit
 from cme.storage.clock import today as london_today
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
-from cme.storage.episode_children import HAND, child_for, lock_la, raise_repeat_meetings
+from cme.storage.episode_children import HAND, child_for, raise_repeat_meetings
 from cme.storage.episode_import import episode_columns
 from cme.storage.episodes import CHILD_FIELDS, episode_row, pending_identity
+from cme.storage.organisations import lock_la
 from cme.storage.policies import policy_for_la
 from cme.storage.scope import la_children_of
 from cme.storage.tables import InterventionMeeting, MissingChild, MissingEpisode, ReturnInterview

@@ -15,22 +15,12 @@ from cme.events import Action
 from cme.policy import Policy
 from cme.storage import audit
 from cme.storage.clock import utcnow
-from cme.storage.engine import is_sqlite
 from cme.storage.episodes import repeat_rule
-from cme.storage.tables import InterventionMeeting, LocalAuthority, MissingChild, MissingEpisode
+from cme.storage.tables import InterventionMeeting, MissingChild, MissingEpisode
 from cme.timeline import LONDON
 
 REPEAT = "repeat"
 HAND = "hand"
-
-
-async def lock_la(la_id: int) -> None:
-    """Writers of an LA's episodes queue here: two imports of the same file at once must not
-    both find an episode new, nor both call the same meeting. SQLite's IMMEDIATE transaction
-    already runs them one at a time. Lock order: the LA row first; episode writers take no
-    case locks."""
-    if not is_sqlite():
-        await LocalAuthority.select(LocalAuthority.id).where(LocalAuthority.id == la_id).lock_rows()
 
 
 async def child_for(la_id: int, child: Child) -> int:

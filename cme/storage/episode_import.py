@@ -21,8 +21,9 @@ from cme.events import Action
 from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
-from cme.storage.episode_children import child_for, lock_la, raise_repeat_meetings
+from cme.storage.episode_children import child_for, raise_repeat_meetings
 from cme.storage.episodes import CHILD_FIELDS
+from cme.storage.organisations import lock_la
 from cme.storage.policies import policy_for_la
 from cme.storage.tables import LocalAuthority, MissingEpisode
 from imports.episodes import EpisodesFile, ImportedEpisode, parse_episodes

@@ -14,7 +14,7 @@ from cme.episodes.episode import MissingFrom, RiskLevel
 from cme.policy import Policy
 from cme.storage.clock import utcnow
 from cme.storage.episode_children import REPEAT
-from cme.storage.episodes import EpisodeView, view_of
+from cme.storage.episodes import EpisodeView, times_missing, view_of
 from cme.storage.policies import policy_for_la
 from cme.storage.tables import InterventionMeeting, MissingEpisode, ReturnInterview
 from cme.timeline import LONDON
@@ -134,6 +134,14 @@ class Filters:
         return any(v for k, v in self.query().items() if k != "page")
 
 
+# An episode `e` whose child has returned and whose interview is neither held nor declined:
+# the list's filters and the task lists ask the same.
+WAITING_FOR_INTERVIEW = (
+    "e.returned_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM return_interview i WHERE "
+    "i.episode = e.id AND (i.done_at IS NOT NULL OR i.declined_at IS NOT NULL))"
+)
+
+
 def _london_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), LONDON)
 
@@ -167,14 +175,10 @@ def _where(viewer: Viewer, f: Filters, policy: Policy, now: datetime) -> tuple[s
     if f.child is not None:
         parts.append("e.child = {}")
         args.append(f.child)
-    waiting = (
-        "e.returned_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM return_interview i WHERE "
-        "i.episode = e.id AND (i.done_at IS NOT NULL OR i.declined_at IS NOT NULL))"
-    )
     if f.attention is Attention.INTERVIEW_WAITING:
-        parts.append(waiting)
+        parts.append(WAITING_FOR_INTERVIEW)
     elif f.attention is Attention.INTERVIEW_OVERDUE:
-        parts.append(f"{waiting} AND e.returned_at < {{}}")
+        parts.append(f"{WAITING_FOR_INTERVIEW} AND e.returned_at < {{}}")
         args.append(now - timedelta(hours=policy.return_interview_hours))
     elif f.attention is Attention.ESCALATED:
         parts.append(
@@ -259,22 +263,20 @@ async def views(ids: list[int], policy: Policy, now: datetime) -> list[EpisodeVi
             for r in await ReturnInterview.select().where(ReturnInterview.episode.is_in(chunk))
         }
         children = sorted({int(r["child"]) for r in rows.values()})
-        # "Missing N times" on an episode counts the child's episodes up to it, not later ones.
-        times: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+        siblings: dict[int, list[dict[str, Any]]] = defaultdict(list)
         if children:
             for r in await MissingEpisode.select(
                 MissingEpisode.id, MissingEpisode.child, MissingEpisode.reported_at
             ).where(MissingEpisode.child.is_in(children)):
-                times[int(r["child"])].append((r["reported_at"], int(r["id"])))
-
-        def so_far(
-            row: dict[str, Any], times: dict[int, list[tuple[datetime, int]]] = times
-        ) -> int:
-            mark = (row["reported_at"], int(row["id"]))
-            return sum(1 for t in times[int(row["child"])] if t <= mark)
-
+                siblings[int(r["child"])].append(r)
         found += [
-            view_of(rows[i], interviews.get(i), so_far(rows[i]), policy, now)
+            view_of(
+                rows[i],
+                interviews.get(i),
+                times_missing(rows[i], siblings[int(rows[i]["child"])]),
+                policy,
+                now,
+            )
             for i in chunk
             if i in rows
         ]

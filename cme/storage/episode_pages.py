@@ -25,6 +25,7 @@ from cme.storage.episodes import (
     interview_row,
     meeting_rows,
     repeat_rule,
+    times_missing,
     view_of,
 )
 from cme.storage.policies import policy_for_la
@@ -67,9 +68,7 @@ async def view_episode(viewer: Viewer, episode_id: int, now: datetime | None = N
         row = await episode_row(viewer, episode_id)
         policy = await policy_for_la(viewer.la_id)
         siblings = await child_episode_rows(viewer, int(row["child"]))
-        # As on the list: the times the child had gone missing by this episode.
-        mark = (row["reported_at"], int(row["id"]))
-        so_far = sum(1 for s in siblings if (s["reported_at"], int(s["id"])) <= mark)
+        so_far = times_missing(row, siblings)
         view = view_of(row, await interview_row(episode_id), so_far, policy, now)
         others = await views([int(r["id"]) for r in reversed(siblings)], policy, now)
         meetings = await meeting_rows(viewer, int(row["child"]))

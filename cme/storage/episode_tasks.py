@@ -11,6 +11,7 @@ from typing import Any
 from cme.access import Viewer
 from cme.episodes.triggers import Escalation, escalations
 from cme.storage.clock import utcnow
+from cme.storage.episode_list import WAITING_FOR_INTERVIEW
 from cme.storage.episodes import escalation_rule
 from cme.storage.policies import policy_for_la
 from cme.storage.tables import InterventionMeeting, MissingEpisode
@@ -64,10 +65,8 @@ async def episode_tasks(viewer: Viewer, now: datetime | None = None) -> list[Tas
 
     # Interviews due by the end of today and not held or declined.
     for r in await MissingEpisode.raw(
-        f"SELECT {columns} FROM missing_episode e WHERE e.la = {{}} AND e.returned_at IS NOT "
-        "NULL AND e.returned_at < {} AND NOT EXISTS (SELECT 1 FROM return_interview i WHERE "
-        "i.episode = e.id AND (i.done_at IS NOT NULL OR i.declined_at IS NOT NULL)) "
-        f"ORDER BY e.returned_at LIMIT {MOST_READ}",
+        f"SELECT {columns} FROM missing_episode e WHERE e.la = {{}} AND {WAITING_FOR_INTERVIEW} "
+        f"AND e.returned_at < {{}} ORDER BY e.returned_at LIMIT {MOST_READ}",
         viewer.la_id,
         end_of_today - timedelta(hours=hours),
     ):

@@ -99,6 +99,13 @@ def pending_identity(row: dict[str, Any]) -> Child | None:
     return Child(**{k: data[k] for k in CHILD_FIELDS})
 
 
+def times_missing(row: dict[str, Any], episodes: list[dict[str, Any]]) -> int:
+    """How many times the child had gone missing by this episode (`episodes` are all the
+    child's, with their ids and report times): later episodes do not count."""
+    mark = (row["reported_at"], int(row["id"]))
+    return sum(1 for e in episodes if (e["reported_at"], int(e["id"])) <= mark)
+
+
 @dataclass(frozen=True)
 class EpisodeView:
     """An episode with what follows from it, as of `now`, for pages and task lists."""

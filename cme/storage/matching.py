@@ -23,7 +23,7 @@ from cme.matching.records import Person
 from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
-from cme.storage.episode_children import lock_la
+from cme.storage.organisations import lock_la
 from cme.storage.scope import la_children_of
 from cme.storage.tables import EpisodeMatch, MissingEpisode
 
@@ -126,12 +126,7 @@ async def rematch(la_id: int, viewer: Viewer | None = None) -> MatchRun:
             if key[0] in settled:
                 continue  # a person has said who this child is
             seen.add(key)
-            values: dict[Column | str, Any] = {
-                EpisodeMatch.score: p.score,
-                EpisodeMatch.weight: p.weight,
-                EpisodeMatch.band: p.band.value,
-                EpisodeMatch.reasons: _reasons(p),
-            }
+            reasons = _reasons(p)
             if row is None:
                 await EpisodeMatch.insert(
                     EpisodeMatch(
@@ -143,15 +138,21 @@ async def rematch(la_id: int, viewer: Viewer | None = None) -> MatchRun:
                         score=p.score,
                         weight=p.weight,
                         band=p.band.value,
-                        reasons=_reasons(p),
+                        reasons=reasons,
                     )
                 )
                 run.proposed += 1
             elif (row["band"], row["reasons"], round(row["score"], 9)) != (
                 p.band.value,
-                _reasons(p),
+                reasons,
                 round(p.score, 9),
             ):
+                values: dict[Column | str, Any] = {
+                    EpisodeMatch.score: p.score,
+                    EpisodeMatch.weight: p.weight,
+                    EpisodeMatch.band: p.band.value,
+                    EpisodeMatch.reasons: reasons,
+                }
                 await EpisodeMatch.update(values).where(EpisodeMatch.id == row["id"])
                 run.updated += 1
         gone = [r["id"] for k, r in stored.items() if not r["decision"] and k not in seen]

@@ -10,7 +10,7 @@ from cme.errors import Conflict, NotFound
 from cme.events import Action
 from cme.storage import audit
 from cme.storage.case_version import new_cases_version
-from cme.storage.engine import write_transaction
+from cme.storage.engine import is_sqlite, write_transaction
 from cme.storage.scope import schools_of
 from cme.storage.tables import LocalAuthority, School
 
@@ -27,6 +27,15 @@ async def add_la(code: str, name: str) -> int:
         la_id = int(rows[0]["id"])
         await audit.record(Action.LA_ADDED, la_id=la_id, code=code, name=name)
     return la_id
+
+
+async def lock_la(la_id: int) -> None:
+    """Writers that check the LA's rows before they change them (overlapping terms, a police
+    reference already recorded, a meeting already called, two policy saves) queue on the LA's
+    row, so that two at once cannot both pass the check. SQLite's IMMEDIATE transaction already
+    runs them one at a time. Lock order: cases first, then the LA row."""
+    if not is_sqlite():
+        await LocalAuthority.select(LocalAuthority.id).where(LocalAuthority.id == la_id).lock_rows()
 
 
 async def la_id_for_code(code: str) -> int:

@@ -10,7 +10,8 @@ from cme.errors import InvalidField
 from cme.events import Action
 from cme.policy import FIXED_BY_LAW, NAMES, Policy
 from cme.storage import audit
-from cme.storage.engine import is_sqlite, write_transaction
+from cme.storage.engine import write_transaction
+from cme.storage.organisations import lock_la
 from cme.storage.tables import FlagSnapshot, LocalAuthority, MissingChild, School
 
 
@@ -32,12 +33,7 @@ async def set_policy(viewer: Viewer, policy: Policy, only: Iterable[str] | None 
                 f"{NAMES[name]} is set by law at {value} school days and cannot be changed.",
             )
     async with write_transaction():
-        if not is_sqlite():  # two administrators saving at once queue here
-            await (
-                LocalAuthority.select(LocalAuthority.id)
-                .where(LocalAuthority.id == viewer.la_id)
-                .lock_rows()
-            )
+        await lock_la(viewer.la_id)
         before = await policy_for_la(viewer.la_id)
         if only is not None:
             policy = replace(before, **{name: getattr(policy, name) for name in only})
