@@ -183,6 +183,12 @@ async def db(engine: object) -> AsyncIterator[object]:
     """The engine for one test; every table is emptied afterwards."""
     use_engine(engine)  # type: ignore[arg-type]
     yield engine
+    await empty_database(engine)
+
+
+async def empty_database(engine: object) -> None:
+    """Every table of the `engine` fixture's database emptied, ids counting from the start:
+    after each test (`db`), and after a module's seeded demo."""
     database = _DATABASES[id(engine)]
     if isinstance(database, Path):
         _empty_sqlite(database)

@@ -26,9 +26,8 @@ from cme.storage.caseload import PAGE_SIZE, Filters, Holder, Risk, State, caselo
 from cme.storage.clock import today
 from cme.storage.demo import seed_demo
 from cme.storage.demo_cases import seed_demo_cases
-from cme.storage.engine import is_sqlite, use_engine
+from cme.storage.engine import use_engine
 from cme.storage.tables import (
-    ALL_TABLES,
     Account,
     AuditEvent,
     CaseDocument,
@@ -38,6 +37,7 @@ from cme.storage.tables import (
 )
 from cme.storage.tables import Case as CaseRow
 from cme.storage.tasks import tasks_for
+from tests.conftest import empty_database
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +45,7 @@ async def seeded(engine: object) -> AsyncIterator[object]:
     use_engine(engine)  # type: ignore[arg-type]
     assert await seed_demo(today())
     yield engine
-    use_engine(engine)  # type: ignore[arg-type]
-    names = [t._meta.tablename for t in ALL_TABLES]
-    if is_sqlite():
-        for name in reversed(names):
-            await ALL_TABLES[0].raw(f"DELETE FROM {name}")
-    else:
-        await ALL_TABLES[0].raw(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+    await empty_database(engine)
 
 
 @pytest.fixture

@@ -23,12 +23,11 @@ from cme.storage.accounts import viewer_for_account
 from cme.storage.clock import today, utcnow
 from cme.storage.demo import seed_demo
 from cme.storage.demo_episodes import plan_for, seed_demo_episodes
-from cme.storage.engine import is_sqlite, use_engine
+from cme.storage.engine import use_engine
 from cme.storage.episode_children import HAND, REPEAT
 from cme.storage.episode_list import Attention, EpisodeList, Filters, State, episode_list
 from cme.storage.episodes import pending_identity
 from cme.storage.tables import (
-    ALL_TABLES,
     Account,
     AuditEvent,
     InterventionMeeting,
@@ -38,6 +37,7 @@ from cme.storage.tables import (
     PupilStatusVersion,
     ReturnInterview,
 )
+from tests.conftest import empty_database
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +45,7 @@ async def seeded(engine: object) -> AsyncIterator[object]:
     use_engine(engine)  # type: ignore[arg-type]
     assert await seed_demo(today())
     yield engine
-    use_engine(engine)  # type: ignore[arg-type]
-    names = [t._meta.tablename for t in ALL_TABLES]
-    if is_sqlite():
-        for name in reversed(names):
-            await ALL_TABLES[0].raw(f"DELETE FROM {name}")
-    else:
-        await ALL_TABLES[0].raw(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+    await empty_database(engine)
 
 
 @pytest.fixture
