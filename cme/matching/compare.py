@@ -10,6 +10,7 @@ sounds from jellyfish's metaphone; nothing here measures strings by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -98,7 +99,8 @@ class Comparer:
     def __init__(self) -> None:
         self._forenames: dict[tuple[Name, Name], int] = {}
         self._surnames: dict[tuple[Name, Name], int] = {}
-        self._names: dict[tuple[NameSet, NameSet], tuple[int, int]] = {}
+        # Forename and surname levels by pair of NameSets (see `names`).
+        self.known_names: dict[tuple[NameSet, NameSet], tuple[int, int]] = {}
 
     def forename(self, a: Name, b: Name) -> int:
         key = (a, b)
@@ -118,43 +120,72 @@ class Comparer:
         """Forename and surname levels; forename `swapped` when each name matches the other
         side's other name, and the surname then compared the swapped way."""
         key = (e, p)
-        found = self._names.get(key)
+        found = self.known_names.get(key)
         if found is None:
-            found = self._names[key] = self._name_levels(e, p)
+            found = self.known_names[key] = self._name_levels(e, p)
         return found
 
     def _name_levels(self, e: NameSet, p: NameSet) -> tuple[int, int]:
-        # .compact rather than the Names' truth: this runs for every new pair of names.
-        fn = (
-            self.forename(e.forename, p.forename)
-            if e.forename.compact and p.forename.compact
-            else -1
-        )
-        sn = self.surname(e.surname, p.surname) if e.surname.compact and p.surname.compact else -1
+        # .compact rather than the Names' truth, and the remembered agreements looked up in
+        # place: this runs for every new pair of names.
+        forenames, surnames = self._forenames, self._surnames
+        if e.forename.compact and p.forename.compact:
+            fn = forenames.get((e.forename, p.forename))
+            if fn is None:
+                fn = self.forename(e.forename, p.forename)
+        else:
+            fn = -1
+        if e.surname.compact and p.surname.compact:
+            sn = surnames.get((e.surname, p.surname))
+            if sn is None:
+                sn = self.surname(e.surname, p.surname)
+        else:
+            sn = -1
         if fn > _NICKNAME and (e.other_forenames or p.other_forenames):
-            if any(self.forename(a, b) <= _TYPO for a in e.forenames for b in p.forenames):
+            if _any_within(self._forenames, self.forename, e.forenames, p.forenames, _TYPO):
                 fn = _PART
-        if fn >= _SOUNDS and sn >= _SOUNDS and e.forename and e.surname:
+        if fn >= _SOUNDS and sn >= _SOUNDS and e.forename.compact and e.surname.compact:
             # Written the other way round: the episode's surname is the pupil's forename (or a
             # nickname or slip of it), and its forename the pupil's surname.
-            across = self.forename(e.surname, p.forename) if p.forename else _DIFFERENT
-            if across <= _TYPO and p.surname and self.surname(e.forename, p.surname) <= _TYPO:
+            across = self.forename(e.surname, p.forename) if p.forename.compact else _DIFFERENT
+            if (
+                across <= _TYPO
+                and p.surname.compact
+                and self.surname(e.forename, p.surname) <= _TYPO
+            ):
                 return FORENAME_SWAPPED, _SURNAME_LEVEL[across] if across != _NICKNAME else 5
         if sn > _PART and (e.other_surnames or p.other_surnames):
-            if any(self.surname(a, b) <= _PART for a in e.surnames for b in p.surnames):
+            if _any_within(self._surnames, self.surname, e.surnames, p.surnames, _PART):
                 return _forename(fn), SURNAME_FORMER
         return _forename(fn), (_SURNAME_LEVEL[sn] if sn >= 0 else MISSING)
 
     def levels(self, e: Prepared, p: Prepared) -> Levels:
-        fn, sn = self.names(e.names, p.names)
+        fn, sn = self.known_names.get((e.names, p.names)) or self.names(e.names, p.names)
         return (
             fn,
             sn,
-            date_of_birth(e, p),
+            0 if e.dob_ordinal and e.dob_ordinal == p.dob_ordinal else date_of_birth(e, p),
             (MISSING if not e.gender or not p.gender else 0 if e.gender == p.gender else 1),
             address(e, p),
             postcode(e, p),
         )
+
+
+def _any_within(
+    known: dict[tuple[Name, Name], int],
+    compare: Callable[[Name, Name], int],
+    these: tuple[Name, ...],
+    those: tuple[Name, ...],
+    level: int,
+) -> bool:
+    """Whether any name of `these` agrees with any of `those` at `level` or closer: the same
+    as any(compare(a, b) <= level ...), with the remembered agreements looked up in place."""
+    for a in these:
+        for b in those:
+            found = known.get((a, b))
+            if (found if found is not None else compare(a, b)) <= level:
+                return True
+    return False
 
 
 def _forename(agreement: int) -> int:
@@ -188,7 +219,7 @@ def postcode(e: Prepared, p: Prepared) -> int:
 
 def address(e: Prepared, p: Prepared) -> int:
     a, b = e.address, p.address
-    if not a or not b:
+    if not a.folded or not b.folded:
         return MISSING
     if a.folded == b.folded:
         return 0

@@ -8,7 +8,7 @@ from datetime import date
 
 from cme.matching.compare import FIELDS, FORENAME_SWAPPED, MISSING, Field, Levels
 from cme.matching.prepared import Prepared
-from cme.matching.scoring import Scorer
+from cme.matching.scoring import Scorer, implied
 
 LABELS = {
     Field.FORENAME: "forename",
@@ -37,26 +37,29 @@ def _shown_date(born: date | None) -> str:
 
 
 def shown(record: Prepared, f: Field) -> str:
+    return every_shown(record)[_INDEX[f]]
+
+
+_INDEX = {f: i for i, f in enumerate(FIELDS)}
+
+
+def every_shown(record: Prepared) -> tuple[str, str, str, str, str, str]:
+    """Each field's value as shown to a person, in the order of FIELDS."""
     person = record.person
-    match f:
-        case Field.FORENAME:
-            return record.forename.shown
-        case Field.SURNAME:
-            return record.surname.shown
-        case Field.DATE_OF_BIRTH:
-            return _shown_date(record.dob)
-        case Field.GENDER:
-            return person.gender.strip()
-        case Field.ADDRESS:
-            return ", ".join(line.strip() for line in person.address.splitlines() if line.strip())
-        case Field.POSTCODE:
-            return str(record.postcode) or person.postcode.strip()
+    return (
+        record.forename.shown,
+        record.surname.shown,
+        _shown_date(record.dob),
+        person.gender.strip(),
+        ", ".join(line.strip() for line in person.address.splitlines() if line.strip()),
+        str(record.postcode) or person.postcode.strip(),
+    )
 
 
-def _agreement(f: Field, level: int, e: Prepared, p: Prepared, swapped: bool) -> str:
+def _agreement(f: Field, level: int, e: Prepared, p: Prepared, swapped: bool, pair: str) -> str:
+    """In words; `pair` is the episode's and the pupil's values as shown, "Alfie/Alfred"."""
     if level == MISSING:
         return "missing"
-    pair = f"{shown(e, f)}/{shown(p, f)}"
     match f:
         case Field.FORENAME:
             return (
@@ -103,15 +106,29 @@ def _agreement(f: Field, level: int, e: Prepared, p: Prepared, swapped: bool) ->
             )[level]
 
 
+# Where address and postcode say the same thing, it counts once (scoring.py): what the
+# other field's line says instead of a weight of its own.
+_COUNTED_WITH = {
+    Field.POSTCODE: "counted with the address",
+    Field.ADDRESS: "counted with the postcode",
+}
+
+
 def reasons(scorer: Scorer, e: Prepared, p: Prepared, levels: Levels) -> tuple[FieldReason, ...]:
     swapped = levels[0] == FORENAME_SWAPPED
+    once = implied(levels[4], levels[5])
+    pupil, episode = every_shown(p), every_shown(e)
     return tuple(
         FieldReason(
-            field=f.value,
-            pupil=shown(p, f),
-            episode=shown(e, f),
-            agreement=_agreement(f, level, e, p, swapped),
-            weight=round(scorer.field_weight(f, level, e, p), 2),
+            field=_VALUES[i],
+            pupil=pupil[i],
+            episode=episode[i],
+            agreement=_agreement(f, level, e, p, swapped, f"{episode[i]}/{pupil[i]}")
+            + (f", {_COUNTED_WITH[f]}" if f is once else ""),
+            weight=round(scorer.field_weight(f, level, e, p, levels), 2),
         )
-        for f, level in zip(FIELDS, levels, strict=True)
+        for i, (f, level) in enumerate(zip(FIELDS, levels, strict=True))
     )
+
+
+_VALUES = tuple(f.value for f in FIELDS)

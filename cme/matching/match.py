@@ -8,12 +8,12 @@ odds and the 1 stands for "a child not on the roll". A twin whose sibling fits b
 most of their probability to that sibling; two candidates that fit equally well share it, so
 neither is linked without a person.
 
-Bands: `auto` (linked without a person) only when the best candidate's probability reaches
-the auto threshold, no other candidate is proposed at all, and the date of birth and both
-names agree (a blank date of birth or name, or a "different" one, always goes to a person:
-that is what tells twins and same-name children apart). Every other candidate reaching the
-review threshold is proposed for `review`. The police record a child's episodes several
-times, so one pupil may be proposed for many episodes.
+Bands: `auto` (linked without a person) only for the best candidate, when no other candidate
+is proposed at all, the child's own details are confirmed and the probability is high enough
+(bands.py says exactly when, and why that rule). Every other candidate reaching the review
+threshold is proposed for `review`. Each proposal says in words why it is or is not `auto`.
+The police record a child's episodes several times, so one pupil may be proposed for many
+episodes.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from cme.matching.bands import runner_up, verdict
 from cme.matching.blocking import Roll
-from cme.matching.compare import Comparer, Levels
+from cme.matching.compare import Comparer
 from cme.matching.explain import FieldReason, reasons
 from cme.matching.model import Model, estimate
 from cme.matching.prepared import Prepared
@@ -36,23 +37,6 @@ __all__ = ["AUTO_THRESHOLD", "REVIEW_THRESHOLD", "Band", "FieldReason", "Proposa
 
 REVIEW_THRESHOLD = 0.005
 AUTO_THRESHOLD = 0.99
-
-# Levels that must agree for an automatic link: date of birth exact, day and month swapped
-# or one digit out; neither name blank or different.
-_AUTO_DOB = {0, 1, 2}
-_NOT_AUTO_FORENAME = {-1, 7}
-_NOT_AUTO_SURNAME = {-1, 6}
-
-
-def _sure(levels: Levels) -> bool:
-    """What must also hold for a link without a person: the date of birth and both names
-    agree, and where the child lives does not contradict it (another postcode district, or
-    another address without the same postcode): a family that moved, or another child of
-    the same name and birthday elsewhere, is for a person to tell apart."""
-    fn, sn, born, _, home, place = levels
-    if born not in _AUTO_DOB or fn in _NOT_AUTO_FORENAME or sn in _NOT_AUTO_SURNAME:
-        return False
-    return place != 3 and not (home == 3 and place != 0)
 
 
 class Band(StrEnum):
@@ -68,6 +52,8 @@ class Proposal:
     weight: float  # the match weight: log2 odds, the prior plus every field's weight
     band: Band
     reasons: tuple[FieldReason, ...]
+    # In words, why the pair is linked without a person or why a person must decide.
+    why: str = ""
 
     def words(self) -> str:
         """One line of plain English: how each field agreed and how much it counted."""
@@ -120,8 +106,19 @@ def _match(
     scorer = Scorer(model, roll, comparer)
     found: list[Proposal] = []
     step = max(1, len(cases) // 100)
+    # The police often record a child's episodes with the very same details: those have the
+    # very same proposals, found once.
+    proposed: dict[Person, list[Proposal]] = {}
     for number, case in enumerate(cases, start=1):
-        found += _for_episode(case, roll, scorer, review_threshold, auto_threshold)
+        details = replace(case.person, id="")
+        same = proposed.get(details)
+        if same is None:
+            same = proposed[details] = _for_episode(
+                case, roll, scorer, review_threshold, auto_threshold
+            )
+            found += same
+        else:
+            found += (replace(p, episode_id=case.person.id) for p in same)
         if progress is not None and (number % step == 0 or number == len(cases)):
             progress(number, len(cases))
     return found
@@ -134,8 +131,10 @@ def _for_episode(
     review_threshold: float,
     auto_threshold: float,
 ) -> list[Proposal]:
-    weight = scorer.weight
-    scored = [(weight(case, roll[number]), number) for number in roll.candidates(case)]
+    weight, ready, prepare = scorer.weight, roll.ready, roll.__getitem__
+    scored = [
+        (weight(case, ready[number] or prepare(number)), number) for number in roll.candidates(case)
+    ]
     if not scored:
         return []
     # Probabilities across the candidates, shifted so that 2**x cannot overflow.
@@ -154,15 +153,20 @@ def _for_episode(
     for rank, (score, number) in enumerate(chosen):
         pupil = roll[number]
         total, levels = scorer.explained(case, pupil)
-        auto = rank == 0 and len(chosen) == 1 and score >= auto_threshold and _sure(levels)
+        decided = (
+            verdict(levels, score, len(chosen) == 1, auto_threshold)
+            if rank == 0
+            else runner_up(score)
+        )
         proposals.append(
             Proposal(
                 pupil_id=pupil.person.id,
                 episode_id=case.person.id,
                 score=score,
                 weight=round(total, 2),
-                band=Band.AUTO if auto else Band.REVIEW,
+                band=Band.AUTO if decided.auto else Band.REVIEW,
                 reasons=reasons(scorer, case, pupil, levels),
+                why=decided.why,
             )
         )
     return proposals

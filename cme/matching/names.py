@@ -38,11 +38,13 @@ class Name:
     name exactly when they are the same object."""
 
     __slots__ = (
+        "alone",
         "code_keys",
         "codes",
         "compact",
         "formal",
         "groups",
+        "initial_keys",
         "marks",
         "own_groups",
         "parts",
@@ -70,9 +72,12 @@ class Name:
         ) - {""}
         # Blocking keys are hashes (see blocking.py) of the sounds.
         self.code_keys = tuple(hash(c) for c in self.codes)
+        self.initial_keys = tuple({hash(p[0]): None for p in self.parts})
         # The first letters of its parts and its nickname groups: what a pupil born the same
         # day must share with an episode to be compared with it.
         self.marks = frozenset({p[0] for p in self.parts} | self.groups)
+        # The name as a list of names: itself, or none if it is blank.
+        self.alone = (self,) if self.compact else ()
 
     def __bool__(self) -> bool:
         return bool(self.compact)

@@ -4,6 +4,7 @@ distinct text: a roll of 200,000 pupils has far fewer distinct names and address
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from functools import cache
 
@@ -24,6 +25,7 @@ class NameSet:
         "other_forenames",
         "other_surnames",
         "pairs",
+        "reach",
         "surname",
         "surnames",
     )
@@ -37,24 +39,75 @@ class NameSet:
     ) -> None:
         self.forename, self.surname = forename, surname
         self.other_forenames, self.other_surnames = other_forenames, other_surnames
-        self.forenames = (forename, *other_forenames) if forename else other_forenames
-        self.surnames = (surname, *other_surnames) if surname else other_surnames
-        firsts = {k for n in self.forenames for k in n.code_keys}
-        lasts = {k for n in self.surnames for k in n.code_keys}
-        first_initials = {hash(p[0]) for n in self.forenames for p in n.parts}
-        last_initials = {hash(p[0]) for n in self.surnames for p in n.parts}
-        # Sums of hashes (see blocking.py), the same whichever way round the two names are
-        # written, so that swapped names meet: the sounds of forename and surname together,
-        # and the sound of one name with the first letter of the other.
-        self.pairs = tuple({f + s for f in firsts for s in lasts})
-        self.crossed = tuple(
-            {c + i for c in firsts for i in last_initials}
-            | {c + i for c in lasts for i in first_initials}
+        if other_forenames or other_surnames:
+            self.forenames = (forename, *other_forenames) if forename else other_forenames
+            self.surnames = (surname, *other_surnames) if surname else other_surnames
+            firsts, first_initials = set(forename.code_keys), set(forename.initial_keys)
+            lasts, last_initials = set(surname.code_keys), set(surname.initial_keys)
+            codes, initials, other_marks = _together(other_forenames)
+            firsts.update(codes)
+            first_initials.update(initials)
+            codes, initials, more_marks = _together(other_surnames)
+            lasts.update(codes)
+            last_initials.update(initials)
+            marks = forename.marks | surname.marks | other_marks | more_marks
+            self.pairs, self.crossed = _keys(firsts, lasts, first_initials, last_initials)
+        else:
+            # Most people have one of each, and a roll makes one of these for every distinct
+            # forename and surname written together: the same keys, made with less work.
+            self.forenames, self.surnames = forename.alone, surname.alone
+            marks = forename.marks | surname.marks
+            self.pairs, self.crossed = _keys(
+                forename.code_keys, surname.code_keys, forename.initial_keys, surname.initial_keys
+            )
+        self.marks = marks
+        # What blocking checks a pupil's marks against: any mark of the episode's, or
+        # ANYONE, which a person without names carries (they cannot be told apart by name).
+        self.reach = marks or ANYONE
+
+
+ANYONE = frozenset({""})
+
+
+@cache
+def _together(names: tuple[Name, ...]) -> tuple[tuple[int, ...], tuple[int, ...], frozenset[str]]:
+    """The sounds and first letters (as blocking keys) and the marks of several names."""
+    codes = dict.fromkeys(k for n in names for k in n.code_keys)
+    initials = dict.fromkeys(k for n in names for k in n.initial_keys)
+    return tuple(codes), tuple(initials), frozenset().union(*(n.marks for n in names))
+
+
+def _keys(
+    firsts: Collection[int],
+    lasts: Collection[int],
+    first_initials: Collection[int],
+    last_initials: Collection[int],
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Sums of hashes (see blocking.py), the same whichever way round the two names are
+    written, so that swapped names meet: the sounds of forename and surname together, and the
+    sound of one name with the first letter of the other. Each collection without repeats."""
+    if len(firsts) == len(lasts) == len(first_initials) == len(last_initials) == 1:
+        # One sound and one initial each (most names): no sets needed to drop repeats.
+        (first,), (last,), (first_initial,), (last_initial,) = (
+            firsts,
+            lasts,
+            first_initials,
+            last_initials,
         )
-        marks: set[str] = set()
-        for n in (*self.forenames, *self.surnames):
-            marks |= n.marks
-        self.marks = frozenset(marks)
+        one, other = first + last_initial, last + first_initial
+        return (first + last,), ((one,) if one == other else (one, other))
+    # Loops rather than comprehensions: these sets have a few members each.
+    pairs: set[int] = set()
+    crossed: set[int] = set()
+    for first in firsts:
+        for last in lasts:
+            pairs.add(first + last)
+        for initial in last_initials:
+            crossed.add(first + initial)
+    for last in lasts:
+        for initial in first_initials:
+            crossed.add(last + initial)
+    return tuple(pairs), tuple(crossed)
 
 
 @cache
@@ -75,6 +128,18 @@ def name_set_of(person: Person) -> NameSet:
 def _name_set(forename: str, surname: str, other_names: str, former_surnames: str) -> NameSet:
     others = _other_names(other_names, former_surnames) if other_names or former_surnames else None
     return name_set(
+        name(forename) if forename else BLANK,
+        name(surname) if surname else BLANK,
+        *(others or ((), ())),
+    )
+
+
+def written_names(forename: str, surname: str, other_names: str, former_surnames: str) -> NameSet:
+    """A new NameSet for names as written, not remembered for the life of the process as
+    `name_set_of`'s are: a roll makes one for most of its pupils, which would otherwise stay
+    in memory, and Python's cycle collector would walk them again and again."""
+    others = _other_names(other_names, former_surnames) if other_names or former_surnames else None
+    return NameSet(
         name(forename) if forename else BLANK,
         name(surname) if surname else BLANK,
         *(others or ((), ())),
@@ -120,7 +185,7 @@ class Prepared:
         self.dob_ordinal = born.toordinal() if born else 0
         self.gender = _gender(person.gender) if person.gender else ""
         place: Postcode = _postcode(person.postcode) if person.postcode else NO_POSTCODE
-        if not place and person.address:
+        if not (place.full or place.district) and person.address:
             place = postcode_in(person.address)
         self.postcode = place
         self.address: Address = _address(person.address)

@@ -91,21 +91,27 @@ class Address(NamedTuple):
 NO_ADDRESS = Address("", "", "")
 
 
+_LINES = re.compile(r"[\n,]+")
+_WORDS = re.compile(r"[a-z0-9]+")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
 def address(text: str) -> Address:
     """The house number(s) and street of an address, so that "12 Rose St, Townley" and
     "12, Rose Street\\nTownley FB1 2AB" are the same house."""
     text = _IN_ADDRESS.sub(" ", text)
     lines = []
-    for line in re.split(r"[\n,]+", text.lower()):
-        words = [_STREET_WORDS.get(w, w) for w in re.findall(r"[a-z0-9]+", line.replace("'", ""))]
+    for line in _LINES.split(text.lower()):
+        words = [_STREET_WORDS.get(w, w) for w in _WORDS.findall(line.replace("'", ""))]
         if words:
             lines.append(words)
     if not lines:
         return NO_ADDRESS
     numbers: list[str] = []
     street: list[str] = []
+    is_number = _HOUSE_NUMBER.fullmatch
     for number, words in enumerate(lines):
-        found = [w for w in words if _HOUSE_NUMBER.fullmatch(w)]
+        found = [w for w in words if is_number(w)]
         if not found:
             continue
         numbers += found
@@ -113,11 +119,13 @@ def address(text: str) -> Address:
         # "12" alone on a line: the street is the next line.
         if not after and number + 1 < len(lines):
             after = lines[number + 1]
-        street = [w for w in after if not _HOUSE_NUMBER.fullmatch(w)]
+        street = [w for w in after if not is_number(w)]
     if not numbers:
         street = lines[0]
     folded = " ".join(" ".join(words) for words in lines)
-    return Address(" ".join(numbers), fold(" ".join(street)), folded)
+    # The street's words are plain lower-case letters and digits already: folding them (see
+    # names.fold) only turns the digits into spaces.
+    return Address(" ".join(numbers), _NOT_LETTERS.sub(" ", " ".join(street)).strip(), folded)
 
 
 MALE, FEMALE, UNKNOWN = "M", "F", ""

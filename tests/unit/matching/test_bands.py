@@ -68,9 +68,74 @@ def test_a_same_name_child_with_another_date_of_birth_is_never_auto() -> None:
     assert all(p.band is Band.REVIEW for p in found([JACK], same_street).values())
 
 
-def test_a_same_name_same_birthday_child_elsewhere_is_never_auto() -> None:
+def test_a_same_name_same_birthday_child_elsewhere_is_taken_as_a_move_if_nobody_else_fits() -> None:
+    # Indistinguishable from the family having moved: the model's probability says how likely
+    # another child of this name and birthday is, and for this name it is very unlikely.
     elsewhere = as_episode(JACK, address="5 Dock Road, Eastcliff", postcode="EC1 1AA")
-    assert all(p.band is Band.REVIEW for p in found([JACK], elsewhere).values())
+    result = found(FAMILY, elsewhere)
+    assert result["T1"].band is Band.AUTO
+    assert "T2" not in result
+
+
+def test_two_same_name_same_birthday_pupils_and_a_move_go_to_a_person() -> None:
+    namesake = replace(JACK, id="N1", address="9 Quay Street, Eastcliff", postcode="EC4 2RT")
+    elsewhere = as_episode(JACK, address="5 Dock Road, Eastcliff", postcode="EC1 1AA")
+    result = found([*FAMILY, namesake], elsewhere)
+    assert {"T1", "N1"} <= result.keys()
+    assert all(p.band is Band.REVIEW for p in result.values())
+
+
+def test_a_sibling_name_with_the_other_siblings_birthday_after_a_move_is_never_auto() -> None:
+    moved = as_episode(
+        AMELIA, date_of_birth=EMILY.date_of_birth, address="5 Dock Road", postcode="EC1 1AA"
+    )
+    assert all(p.band is Band.REVIEW for p in found(FAMILY, moved).values())
+
+
+def test_a_twin_named_without_a_date_of_birth_links_to_that_twin_only() -> None:
+    result = found(FAMILY, as_episode(OLIVER, date_of_birth=None))
+    assert result["T2"].band is Band.AUTO
+    assert all(p.band is Band.REVIEW for k, p in result.items() if k != "T2")
+
+
+def test_siblings_without_a_date_of_birth_or_a_forename_go_to_a_person() -> None:
+    result = found(FAMILY, as_episode(AMELIA, date_of_birth=None, forename=""))
+    assert {"T1", "T2", "S1", "S2"} <= result.keys()
+    assert all(p.band is Band.REVIEW for p in result.values())
+
+
+def test_a_changed_surname_with_the_twins_birthday_links_only_the_named_twin() -> None:
+    result = found(FAMILY, as_episode(JACK, surname="Okoro"))
+    assert result["T1"].band is Band.AUTO
+    assert all(p.band is Band.REVIEW for k, p in result.items() if k != "T1")
+
+
+def test_a_changed_surname_with_a_siblings_forename_is_never_auto() -> None:
+    # Emily's forename, Amelia's birthday, another surname: which child is for a person.
+    episode = as_episode(EMILY, surname="Okoro", date_of_birth=AMELIA.date_of_birth)
+    assert all(p.band is Band.REVIEW for p in found(FAMILY, episode).values())
+
+
+def test_the_household_is_counted_once() -> None:
+    result = found([JACK], as_episode(JACK))
+    fields = {r.field: r for r in result["T1"].reasons}
+    assert fields["address"].agreement == "same house"
+    assert fields["address"].weight > 0
+    assert fields["postcode"].agreement == "exact, counted with the address"
+    assert fields["postcode"].weight == 0
+    neighbour = found([JACK], as_episode(JACK, address="24 Foxglove Way"))
+    fields = {r.field: r for r in neighbour["T1"].reasons}
+    assert fields["address"].agreement == "same street, different house"
+    assert fields["postcode"].agreement == "exact"
+    assert fields["postcode"].weight > 0
+
+
+def test_why_auto_or_not_reads_as_english() -> None:
+    linked = found([JACK], as_episode(JACK))["T1"]
+    assert linked.why == "the child's own details agree and no other pupil comes close"
+    twins = found(FAMILY, as_episode(JACK, forename=""))
+    assert all(p.why.startswith("another pupil") for p in twins.values())
+    assert "a person must check" in found([JACK], as_episode(JACK, surname=""))["T1"].why
 
 
 def test_a_child_not_on_the_roll_is_not_proposed() -> None:
