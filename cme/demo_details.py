@@ -121,6 +121,8 @@ def demo_rows(
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not secrets)
     rows = [header()]
     cp_index = 3 % max(1, len(children))
+    # Children of one surname and birthday are twins: they live at one home, with one family.
+    families: dict[tuple[str, str], tuple[tuple[str, str, str, str], str, list[list[str]]]] = {}
     for i, child in enumerate(children):
         in_care = i % 13 == 5 or child.upn in looked_after
         on_plan = i == cp_index or child.upn in cp_plan
@@ -164,6 +166,10 @@ def demo_rows(
                         _address(rng),
                     )
                 )
+        if not in_care and child.date_of_birth:
+            home, former, contacts = families.setdefault(
+                (child.legal_surname, child.date_of_birth), (home, former, contacts)
+            )
         cells = [
             child.upn,
             child.legal_forename,

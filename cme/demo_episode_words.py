@@ -5,10 +5,51 @@ interviews and meetings. Synthetic and bland: generic places of the demo's own t
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cme.demo_data import CME_OFFICERS
 from cme.episodes.interview import Interview
+
+# How the police may write a demo pupil's name (`cme.demo_episode_children.VARIATIONS`).
+NICKNAMES = dict(
+    pair.split("=")
+    for pair in "Callum=Cal Kacper=Kaz Oscar=Ozzy George=Georgie Isaac=Zac Alfie=Alf Violet=Vi "
+    "Jordan=Jordy Alex=Lex Robin=Rob Priya=Pri Daisy=Dee Ethan=Eth Tilly=Tils Zara=Zee".split()
+)
+MISSPELT = dict(
+    pair.split("=")
+    for pair in "Callum=Calum Layla=Leila Zara=Zarah Isaac=Issac Freya=Freyja Yusuf=Yusef "
+    "Kacper=Kasper Jade=Jayde Amara=Amarah Milo=Mylo Isla=Islah Umar=Omar".split()
+)
+# South Asian short forms: no demo pupil is a Mohammed (whom the police might write as Mo), so
+# the demo's is the Yusuf they write as Yus.
+SHORT_FORMS = {"Yusuf": "Yus"}
+# The half the police add to a pupil's surname, as the family use it ("Nowak-Ashworth"); no
+# demo family's name, so it points at no other pupil.
+OTHER_HALF = "Ashworth"
+
+
+def typo(surname: str) -> str:
+    """A keying slip: a doubled letter typed once, or two letters swapped."""
+    for i in range(1, len(surname)):
+        if surname[i] == surname[i - 1]:
+            return surname[:i] + surname[i + 1 :]
+    i = len(surname) // 2
+    return surname[: i - 1] + surname[i] + surname[i - 1] + surname[i + 1 :]
+
+
+def swappable(born: date) -> bool:
+    """Whether the day could be read as the month, giving another date."""
+    return born.day <= 12 and born.day != born.month
+
+
+def slipped(born: date) -> date | None:
+    """The date with the last digit of the day keyed one too high (14 for 13), where that is
+    one digit's slip and a day every month has; else None."""
+    if born.day % 10 == 9 or born.day >= 28:
+        return None
+    return born.replace(day=born.day + 1)
+
 
 # What the CME officers record for an episode's return interview; "none" and "open" record
 # nothing (the interview is due or overdue, or the child is still missing).

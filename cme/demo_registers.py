@@ -3,7 +3,8 @@
 The first pupils are given one pattern each, so that every flag appears on the last day; the
 rest are mostly present with the odd illness, appointment or late mark. For the demo, more
 children are given a story (`STORIES`): an absence going on now and earlier ones that ended,
-and how far the school and the LA have taken each case (`cme.storage.demo_cases`).
+and how far the school and the LA have taken each case (`cme.storage.demo_cases`). A few of
+the children the police report missing also miss afternoons (`miss_afternoons`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -329,6 +330,19 @@ def tell(grid: Grid, closed: set[date], told: Mapping[str, Story], first_open: i
                 put(row, start, (*days, "/\\"))
         if now:
             put(row, last - len(now), ("/\\", *now))
+
+
+def miss_afternoons(grid: Grid, missed: Mapping[str, Collection[date]]) -> None:
+    """Mark each pupil's afternoon of the given days unexplained (O: the school has no reason),
+    the morning present: a part-day absence. Only days the register shows as an ordinary day
+    in school change, so a story's absence, a pattern or an illness stays as it is."""
+    index = {d: i for i, d in enumerate(grid.days)}
+    for upn, days in missed.items():
+        row = grid.marks.get(upn)
+        for day in days:
+            i = index.get(day)
+            if row is not None and i is not None and row[2 * i : 2 * i + 2] == ["/", "\\"]:
+                row[2 * i + 1] = "O"
 
 
 def first_days(grid: Grid, closed: set[date], open_days: int) -> Grid:

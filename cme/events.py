@@ -77,6 +77,8 @@ class Action(StrEnum):
     MATCHES_RUN = "matches.run"
     MATCH_CONFIRMED = "match.confirmed"
     MATCH_REJECTED = "match.rejected"
+    MATCH_VIEWED = "match.viewed"
+    MATCH_REOPENED = "match.reopened"
 
     @property
     def label(self) -> str:
@@ -145,7 +147,9 @@ _LABELS = {
     Action.MEETING_RECORDED: "Intervention meeting recorded",
     Action.MATCHES_RUN: "Police episodes matched with pupils",
     Action.MATCH_CONFIRMED: "Match of an episode with a pupil confirmed",
-    Action.MATCH_REJECTED: "Match of an episode with a pupil rejected",
+    Action.MATCH_REJECTED: "Match of an episode with a pupil rejected (or a link undone)",
+    Action.MATCH_VIEWED: "Possible match of an episode with a pupil viewed",
+    Action.MATCH_REOPENED: "Decision on a match of an episode with a pupil taken back",
 }
 
 

@@ -298,8 +298,8 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     Action.EPISODE_IDENTITY_KEPT: lambda d, c: _episode(d),
     Action.EPISODE_VIEWED: lambda d, c: _episode(d),
     Action.MISSING_CHILD_VIEWED: lambda d, c: (
-        f"missing child {d.get('child_id', '')}: "
-        f"{_plural(len(d.get('episode_ids', [])), 'episode')}"
+        (_child(d, c) if "pupil_id" in d else f"missing child {d.get('child_id', '')}")
+        + f": {_plural(len(d.get('episode_ids', [])), 'episode')}"
     ),
     Action.RETURN_INTERVIEW_RECORDED: lambda d, c: _episode(d),
     Action.MATCHES_RUN: lambda d, c: (
@@ -309,6 +309,10 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     ),
     Action.MATCH_CONFIRMED: lambda d, c: f"{_child(d, c)}, episode {d.get('episode_id', '')}",
     Action.MATCH_REJECTED: lambda d, c: f"{_child(d, c)}, episode {d.get('episode_id', '')}",
+    Action.MATCH_VIEWED: lambda d, c: f"{_child(d, c)}, episode {d.get('episode_id', '')}",
+    Action.MATCH_REOPENED: lambda d, c: (
+        f"{_child(d, c)}, episode {d.get('episode_id', '')} (was {d.get('was', '')})"
+    ),
     Action.MEETING_RAISED: lambda d, c: f"missing child {d.get('child_id', '')}",
     Action.MEETING_RECORDED: lambda d, c: f"missing child {d.get('child_id', '')}",
 }

@@ -3,7 +3,7 @@ download alike. Times are London's, as people read them: "Sat 24 Oct 2026, 10:00
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from cme.episodes.episode import IDENTITY_LABELS, Child, Episode, MissingFrom
@@ -17,7 +17,12 @@ from cme.storage.episode_list import (
     State,
 )
 from cme.storage.episodes import CHILD_FIELDS, EpisodeView
-from cme.timeline import LONDON
+
+# Shared with the pupil page; the LA's templates and downloads read them from here.
+from cme.web.episode_display import STATE_CLASS as STATE_CLASS
+from cme.web.episode_display import day as day
+from cme.web.episode_display import short_when as short_when
+from cme.web.episode_display import when as when
 
 STATES = {State.ALL: "All", State.OPEN: "Still missing", State.RETURNED: "Returned"}
 LOOKED_AFTER = {"yes": "Looked after", "no": "Not looked after"}
@@ -25,34 +30,6 @@ MISSING_FROM = [(m.value, m.label) for m in MissingFrom]
 RISKS = RISK_WORDS
 ATTENTION = ATTENTION_WORDS
 TRIGGERS = {REPEAT: "Repeat trigger", HAND: "Called by hand"}
-# The interview's state as a status class of the stylesheet.
-STATE_CLASS = {
-    InterviewState.NOT_RETURNED: "",
-    InterviewState.DUE: "s-warning",
-    InterviewState.OVERDUE: "s-failed",
-    InterviewState.DONE_IN_TIME: "s-done",
-    InterviewState.DONE_LATE: "s-warning",
-    InterviewState.DECLINED: "",
-}
-
-
-def when(at: datetime | None) -> str:
-    """ "Sat 24 Oct 2026, 10:00" in London; "" for none."""
-    if at is None:
-        return ""
-    local = at.astimezone(LONDON)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
-
-
-def day(on: date | None) -> str:
-    """ "Sat 24 Oct 2026"."""
-    return f"{on:%a} {on.day} {on:%b %Y}" if on else ""
-
-
-def short_when(at: datetime) -> str:
-    """ "Tue 27 Oct 09:00", for a deadline near enough that the year goes without saying."""
-    local = at.astimezone(LONDON)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
 def capital(words: str) -> str:

@@ -24,6 +24,7 @@ from cme.episodes.forms import (
     InterviewForm,
 )
 from cme.errors import InvalidField, NotFound, UserError
+from cme.jobs.tasks import queue_matching
 from cme.settings import Settings
 from cme.storage.episode_actions import add_episode, edit_episode, record_interview, settle_identity
 from cme.storage.episode_import import import_file
@@ -140,6 +141,7 @@ class EpisodesController(Controller):
             )
         except EpisodesError as exc:
             return self._import_page(request, 400, refusal=exc, filename=file.filename)
+        await queue_matching(request.app.state.jobs)
         return self._import_page(request, result=result, filename=file.filename)
 
     def _form_page(
@@ -174,6 +176,7 @@ class EpisodesController(Controller):
             if isinstance(exc, NotFound):
                 raise
             return self._form_page(request, form, 400, field_errors(exc, EPISODE_ERRORS))
+        await queue_matching(request.app.state.jobs)
         return saved(request, f"{LIST}/{episode_id}", "episode_added")
 
     @get("/{episode_id:int}/edit")
@@ -196,6 +199,8 @@ class EpisodesController(Controller):
             found = await view_episode(viewer, episode_id)
             errors = field_errors(exc, EPISODE_ERRORS)
             return self._form_page(request, form, 400, errors, view=found.view)
+        if changed:
+            await queue_matching(request.app.state.jobs)
         code = "episode_saved" if changed else "episode_unchanged"
         return saved(request, f"{LIST}/{episode_id}", code)
 
@@ -243,6 +248,8 @@ class EpisodesController(Controller):
             if isinstance(exc, NotFound):
                 raise
             return await self._episode_page(request, episode_id, 400, identity_error=str(exc))
+        if answer == "yes":
+            await queue_matching(request.app.state.jobs)
         code = "identity_accepted" if answer == "yes" else "identity_kept"
         return saved(request, f"{LIST}/{episode_id}", code)
 

@@ -16,6 +16,7 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from cme.errors import NotFound, UserError
+from cme.jobs.tasks import queue_matching
 from cme.pupil_details import ContactForm
 from cme.settings import Settings
 from cme.storage import pupil_details
@@ -80,6 +81,7 @@ class PupilDetailsController(Controller):
             )
         except PupilDetailsError as exc:
             return self._page(request, 400, refusal=exc, filename=file.filename)
+        await queue_matching(request.app.state.jobs)
         return self._page(request, result=result, filename=file.filename)
 
     async def _contact_page(

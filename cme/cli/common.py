@@ -35,3 +35,12 @@ async def _with_db(work: Callable[[], Awaitable[Any]], may_create: bool = False)
     finally:
         if opened:
             await close_engine()
+
+
+def matched_words(run: Any) -> str:
+    """One line on a matching run (`cme.storage.matching.MatchRun`) after an import."""
+    return (
+        f"Matched the LA's {run.episodes} police episodes with its {run.pupils} pupils: "
+        f"{run.linked} episodes linked to a pupil, {run.waiting} possible matches waiting "
+        f"for a CME officer to review."
+    )

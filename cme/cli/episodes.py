@@ -2,16 +2,18 @@
 
 The JSON shape is fixed (scripts depend on it): at least `episodes`, `added`, `updated`,
 `unchanged` and `warnings`; `identity_changes` lists changes to a child's identity that wait
-for a CME officer in the LA portal rather than being applied."""
+for a CME officer in the LA portal rather than being applied; `matches` is the matching run
+the import made owed (`null` when nothing needed matching again)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+from dataclasses import asdict
 from pathlib import Path
 
-from cme.cli.common import CommandError, _with_db
+from cme.cli.common import CommandError, _with_db, matched_words
 from cme.settings import Settings
 
 
@@ -36,14 +38,17 @@ def import_episodes_command(args: argparse.Namespace) -> None:
 
     from cme.errors import UserError
     from cme.storage.episode_import import EpisodeImportResult, import_file
+    from cme.storage.matching import MatchRun, rematch_if_owed
     from cme.storage.organisations import la_id_for_code
     from imports.episodes import EpisodesError
 
-    async def run() -> EpisodeImportResult:
-        return await import_file(None, await la_id_for_code(code), content, path.name, limit)
+    async def run() -> tuple[EpisodeImportResult, MatchRun | None]:
+        la_id = await la_id_for_code(code)
+        result = await import_file(None, la_id, content, path.name, limit)
+        return result, await rematch_if_owed(la_id)
 
     try:
-        result = asyncio.run(_with_db(run))
+        result, matched = asyncio.run(_with_db(run))
     except EpisodesError as exc:
         if args.json:
             print(json.dumps({"la": code, "error": exc.as_json()}, indent=2))
@@ -53,7 +58,10 @@ def import_episodes_command(args: argparse.Namespace) -> None:
             print(json.dumps({"la": code, "error": {"message": str(exc), "problems": []}}))
         raise
     if args.json:
-        print(json.dumps({"la": code, **result.as_json()}, indent=2, default=str))
+        matches = asdict(matched) if matched else None
+        print(
+            json.dumps({"la": code, **result.as_json(), "matches": matches}, indent=2, default=str)
+        )
         return
     print(
         f"Imported {result.episodes} episodes: {result.added} added, {result.updated} updated, "
@@ -65,5 +73,7 @@ def import_episodes_command(args: argparse.Namespace) -> None:
             f"to confirm: {change.force} {change.reference} would change the child's {what} "
             f"(accept or turn it down on the episode's page in the LA portal)"
         )
+    if matched:
+        print(matched_words(matched))
     for warning in result.warnings:
         print(f"warning: {warning}")

@@ -122,13 +122,17 @@ def cmd_import_register(args: argparse.Namespace) -> None:
     parse_ahead(content, path.name, limit)
 
     from cme.events import UploadStatus
+    from cme.storage.matching import rematch_if_owed
     from cme.storage.organisations import school_for_urn
     from cme.storage.uploads import create_upload, run_import
 
     async def run() -> dict[str, Any]:
         school = await school_for_urn(args.school)
         upload_id = await create_upload(int(school["id"]), path.name, content)
-        return await run_import(upload_id)
+        outcome = await run_import(upload_id)
+        # New pupils may be children the police reported: match them now, as the app would.
+        await rematch_if_owed(int(school["la.id"]))
+        return outcome
 
     outcome = asyncio.run(_with_db(run))
     if outcome["status"] != UploadStatus.DONE:

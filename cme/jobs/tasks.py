@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import asdict
 from typing import Any
 
-from cme.jobs import JOB_TIMEOUT_SECONDS, DailyJob, Job, JobQueue, by_name
+from cme.jobs import JOB_TIMEOUT_SECONDS, DailyJob, Job, JobQueue, QueueUnavailable, by_name
 from cme.jobs.ledger import once_a_day
-from cme.storage import accounts, notifications, uploads
+from cme.storage import accounts, matching, notifications, uploads
 from cme.storage.clock import today, utcnow
+
+log = logging.getLogger("cme.jobs")
 
 
 async def housekeeping(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -20,9 +24,12 @@ async def housekeeping(ctx: dict[str, Any]) -> dict[str, Any]:
 async def import_register(ctx: dict[str, Any], *, upload_id: int) -> dict[str, Any]:
     """Import an uploaded register; the upload row records progress and the outcome."""
     job_try = int(ctx.get("job_try", 1))
-    return await uploads.run_import(
+    outcome = await uploads.run_import(
         upload_id, final_try=job_try >= IMPORT_TRIES, takeover=job_try > 1
     )
+    if "queue" in ctx:
+        await queue_owed_matching(ctx)  # new pupils may be children the police reported
+    return outcome
 
 
 async def queue_unfinished_imports(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +70,38 @@ async def sweep_cases(ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def rematch(ctx: dict[str, Any], *, la_id: int) -> dict[str, Any]:
+    """Match the LA's police episodes with its pupils, unless a run since the last change
+    to either has done it already."""
+    run = await matching.rematch_if_owed(la_id)
+    if run is None:
+        return {"status": "already up to date"}
+    return {"status": "done", **asdict(run)}
+
+
+async def queue_owed_matching(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Queue matching for every LA whose episodes or pupils changed since it last ran: an
+    import queues its own run at once, and this catches any lost with the job queue."""
+    owed = await matching.owed()
+    queued = [la for la, wanted in owed.items() if await _enqueue_rematch(ctx["queue"], la, wanted)]
+    return {"status": "done", "owed": len(owed), "queued": len(queued)}
+
+
+async def _enqueue_rematch(queue: JobQueue, la_id: int, wanted: int) -> bool:
+    # One job id per change count: a second import queues a second run, which finds nothing
+    # owed if the first run started after both.
+    return await queue.enqueue("rematch", job_id=f"rematch:{la_id}:{wanted}", la_id=la_id)
+
+
+async def queue_matching(queue: JobQueue) -> None:
+    """After a change to episodes or pupils in a request: queue the matching it made owed.
+    If the queue cannot be reached, the minute's sweep queues it once it can."""
+    try:
+        await queue_owed_matching({"queue": queue})
+    except QueueUnavailable as exc:
+        log.warning("matching not queued, the sweep will: %s", exc)
+
+
 IMPORT_TRIES = 3
 
 JOBS = by_name(
@@ -77,8 +116,11 @@ JOBS = by_name(
     # starts LAs' sweeps only in its first minute (a 100-school LA takes up to about 30 s)
     # and leaves the rest to the next minute's check.
     Job("sweep_cases", sweep_cases, timeout_seconds=JOB_TIMEOUT_SECONDS),
+    # 200,000 pupils take about 10 s to match (docs/benchmarks.md).
+    Job("rematch", rematch, max_tries=2),
+    Job("queue_owed_matching", queue_owed_matching, max_tries=1),
 )
 DAILY = (DailyJob("housekeeping", hour=2, minute=15),)
 # Run when a runner starts and every minute after (`cme worker` by arq cron, the app's
 # in-process runner every `sweep_seconds`).
-SWEEPS = ("queue_unfinished_imports", "send_emails", "sweep_cases")
+SWEEPS = ("queue_unfinished_imports", "send_emails", "sweep_cases", "queue_owed_matching")

@@ -23,6 +23,7 @@ from cme.storage.case_context import (
 from cme.storage.cases import case_for
 from cme.storage.clock import today
 from cme.storage.engine import write_transaction
+from cme.storage.pupil_episodes import PupilEpisode, during, linked_episodes
 from cme.storage.pupils import get_pupil
 from cme.storage.scope import pupils_of, pupils_sql
 from cme.storage.tables import Case as CaseTable
@@ -35,10 +36,21 @@ class CasePage:
     pupil: dict[str, Any]
     earlier: list[Case]
     documents: list[dict[str, Any]] = field(default_factory=list)
+    # The child's police episodes over the case's days, for those who may see them.
+    episodes: list[PupilEpisode] = field(default_factory=list)
+    episodes_shown: bool = False
 
     @property
     def case(self) -> Case:
         return self.state.case
+
+
+def _ended_on(case: Case) -> date | None:
+    """The last day of the case, None while it runs (the LA still looks for a child removed
+    from roll)."""
+    if case.is_open or case.on_cme_list:
+        return None
+    return case.la_closed_on or case.closed_on or case.removed_on
 
 
 async def case_page(viewer: Viewer, case_id: int, on: date | None = None) -> CasePage:
@@ -60,6 +72,9 @@ async def case_page(viewer: Viewer, case_id: int, on: date | None = None) -> Cas
             .where(CaseDocument.case == case.id)
             .order_by(CaseDocument.id)
         )
+        linked = await linked_episodes(viewer, case.pupil_id)
+        episodes = during(linked.episodes, case.day_one, _ended_on(case))
+        shown: dict[str, Any] = {"episode_ids": [e.id for e in episodes]} if episodes else {}
         await audit.record(
             Action.CASE_VIEWED,
             viewer=viewer,
@@ -67,9 +82,15 @@ async def case_page(viewer: Viewer, case_id: int, on: date | None = None) -> Cas
             case_id=case.id,
             pupil_id=case.pupil_id,
             upn=pupil["upn"],
+            **shown,
         )
     return CasePage(
-        evaluate(case, context, on), pupil, await with_events(earlier_rows), list(documents)
+        evaluate(case, context, on),
+        pupil,
+        await with_events(earlier_rows),
+        list(documents),
+        episodes,
+        linked.allowed,
     )
 
 

@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 from cme import demo_data, demo_details, demo_registers
+from cme.demo_episodes import afternoons_missed
 from cme.events import UploadStatus
 from cme.storage import (
     accounts,
@@ -52,6 +53,10 @@ async def seed_demo(today: date | None = None) -> bool:
             school_urn=account.school_urn,
             la_code=None if account.school_urn else demo_data.LA_CODE,
         )
+    # The afternoons some children the police report missing skip, from the same plan as the
+    # episodes seeded below.
+    open_days = [d for d in days if d not in closed]
+    missed = afternoons_missed(demo_episodes.plan_for(today or date.today()), open_days)
     for seed, (school, school_id) in enumerate(zip(demo_data.SCHOOLS, school_ids, strict=True)):
         pupils = demo_data.school_pupils(school, year)
         told = demo_registers.stories(school.urn, pupils)
@@ -59,6 +64,7 @@ async def seed_demo(today: date | None = None) -> bool:
             pupils, days, closed, seed=seed, habits=demo_registers.HABITS[seed]
         )
         demo_registers.tell(grid, closed, told, first_open=FIRST_UPLOAD_OPEN_DAYS)
+        demo_registers.miss_afternoons(grid, missed)
         first = demo_registers.first_days(grid, closed, FIRST_UPLOAD_OPEN_DAYS)
         await _import(school_id, f"demo-register-{school.urn}-first-week.csv", first)
         await _import(school_id, f"demo-register-{school.urn}.csv", grid)

@@ -22,6 +22,7 @@ from cme.storage.engine import write_transaction
 from cme.storage.episode_children import HAND, child_for, raise_repeat_meetings
 from cme.storage.episode_import import episode_columns
 from cme.storage.episodes import CHILD_FIELDS, episode_row, pending_identity
+from cme.storage.matching import rematch_wanted
 from cme.storage.organisations import lock_la
 from cme.storage.policies import policy_for_la
 from cme.storage.scope import la_children_of
@@ -71,6 +72,7 @@ async def add_episode(viewer: Viewer, episode: Episode) -> int:
         ).returning(MissingEpisode.id)
         episode_id = int(added[0]["id"])
         await raise_repeat_meetings(viewer.la_id, [child_id], policy, viewer)
+        await rematch_wanted(viewer.la_id)
         await audit.record(
             Action.EPISODE_ADDED,
             viewer=viewer,
@@ -124,6 +126,7 @@ async def _save(viewer: Viewer, row: dict[str, Any], changes: dict[str, Any]) ->
     )
     policy = await policy_for_la(viewer.la_id)
     await raise_repeat_meetings(viewer.la_id, children, policy, viewer)
+    await rematch_wanted(viewer.la_id)
 
 
 async def settle_identity(viewer: Viewer, episode_id: int, accept: bool) -> None:

@@ -23,6 +23,7 @@ from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
 from cme.storage.episode_children import child_for, raise_repeat_meetings
 from cme.storage.episodes import CHILD_FIELDS
+from cme.storage.matching import rematch_wanted
 from cme.storage.organisations import lock_la
 from cme.storage.policies import policy_for_la
 from cme.storage.tables import LocalAuthority, MissingEpisode
@@ -139,6 +140,8 @@ async def import_episodes(
             else:
                 result.unchanged += 1
         result.meetings_raised = await raise_repeat_meetings(la_id, touched, policy, viewer)
+        if result.added or result.updated:
+            await rematch_wanted(la_id)
         await audit.record(
             Action.EPISODES_IMPORTED,
             viewer=viewer,

@@ -17,6 +17,7 @@ from cme.storage.episode_children import REPEAT
 from cme.storage.episodes import EpisodeView, times_missing, view_of
 from cme.storage.policies import policy_for_la
 from cme.storage.tables import InterventionMeeting, MissingEpisode, ReturnInterview
+from cme.storage.values import day_from_text
 from cme.timeline import LONDON
 
 PAGE_SIZE = 50
@@ -67,15 +68,6 @@ def _choice(kind: type[StrEnum], value: str | None) -> Any:
     return next((k for k in kind if k.value == value), None)
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        day = date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    # A date no episode can have would only overflow the day after it.
-    return day if date(1900, 1, 1) <= day <= date(2200, 1, 1) else None
-
-
 @dataclass(frozen=True)
 class Filters:
     """The list's choices; anything unknown in an address means "any"."""
@@ -100,8 +92,8 @@ class Filters:
             risk=_choice(Risk, query.get("risk")),
             looked_after={"yes": True, "no": False}.get(looked or ""),
             missing_from=_choice(MissingFrom, query.get("missing_from")),
-            since=_day(query.get("from")),
-            until=_day(query.get("to")),
+            since=day_from_text(query.get("from")),
+            until=day_from_text(query.get("to")),
             attention=_choice(Attention, query.get("attention")),
             child=int(child) if child.isascii() and child.isdigit() and len(child) < 10 else None,
             page=max(

@@ -14,7 +14,7 @@ from cme.storage.clock import utcnow
 from cme.storage.episode_list import WAITING_FOR_INTERVIEW
 from cme.storage.episodes import escalation_rule
 from cme.storage.policies import policy_for_la
-from cme.storage.tables import InterventionMeeting, MissingEpisode
+from cme.storage.tables import EpisodeMatch, InterventionMeeting, MissingEpisode
 from cme.storage.tasks import Task
 from cme.timeline import LONDON
 
@@ -28,6 +28,7 @@ ESCALATE = {
 }
 HOLD_MEETING = "Hold the multi-agency intervention meeting"
 CHECK_IDENTITY = "Check the police's change to the child's details"
+REVIEW_MATCHES = "Review the possible matches of police episodes with pupils"
 
 
 def _child(r: dict[str, Any]) -> str:
@@ -118,6 +119,13 @@ async def episode_tasks(viewer: Viewer, now: datetime | None = None) -> list[Tas
                 href=f"/la/missing-children/{m['child']}",
             )
         )
+    waiting = await EpisodeMatch.count().where(
+        EpisodeMatch.la == viewer.la_id, EpisodeMatch.decision == "", EpisodeMatch.band == "review"
+    )
+    if waiting:
+        # One task for the queue, not one per pair: the queue orders them, most likely first.
+        what = f"{waiting} possible match{'es' if waiting > 1 else ''} waiting for review"
+        tasks.append(Task(0, REVIEW_MATCHES, None, False, what, "police episodes", "/la/matches"))
     return tasks
 
 

@@ -19,6 +19,7 @@ from cme.storage import audit
 from cme.storage.case_version import cases_changed
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
+from cme.storage.matching import rematch_wanted
 from cme.storage.pupil_details import (
     HAND,
     IMPORT,
@@ -95,6 +96,8 @@ async def import_pupil_details(
         )
         # The caseload's risk counts read the children's statuses.
         await cases_changed(int(school["la"]))
+        if result.details_changed:
+            await rematch_wanted(int(school["la"]))
     return result
 
 

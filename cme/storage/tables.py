@@ -35,6 +35,12 @@ class LocalAuthority(Table, tablename="local_authority"):
     # Goes up with every change to the LA's cases (cme/storage/caseload.py): the caseload's
     # counts, worked out once, stay right for as long as it stands.
     cases_version = Integer(default=0)
+    # Cross-matching (cme/storage/matching.py): every import that changes episodes or pupils
+    # adds one to `matches_wanted`; a run records the value it started from in `matches_done`,
+    # so a run still owed is never lost, even when the job queue was down.
+    matches_wanted = Integer(default=0)
+    matches_done = Integer(default=0)
+    matches_run_at = Timestamptz(null=True, default=None)
 
 
 class School(Table, tablename="school"):
@@ -530,7 +536,8 @@ class EpisodeMatch(Table, tablename="episode_match"):
     weight = DoublePrecision(default=0.0)
     band = Varchar(length=10)  # "auto" or "review", as last proposed
     reasons = Text(default="[]")  # JSON: the per-field explanation
-    # "" while proposed; "confirmed", "rejected", or "undone" (an auto link a person undid).
+    why = Text(default="")  # in words, why the pair is or is not linked without a person
+    # "" while proposed; "confirmed" or "rejected" (for an `auto` pair: the link was undone).
     decision = Varchar(length=20, default="")
     decided_by = ForeignKey(Account, null=True, on_delete=OnDelete.set_null)
     decided_at = Timestamptz(null=True, default=None)

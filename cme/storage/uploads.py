@@ -17,6 +17,7 @@ from cme.events import Action, UploadStatus
 from cme.storage import audit
 from cme.storage.clock import utcnow
 from cme.storage.engine import write_transaction
+from cme.storage.matching import rematch_wanted
 from cme.storage.registers import ImportSummary, apply_register, unchanged_import
 from cme.storage.scope import pupils_of
 from cme.storage.tables import RegisterFile, RegisterUpload, School
@@ -317,6 +318,8 @@ async def _finish(upload_id: int, school_id: int, la_id: int, summary: ImportSum
     await _progress(
         upload_id, UploadStatus.DONE, 100, "Imported", summary=text, finished_at=utcnow()
     )
+    if summary.new_pupils or summary.updated_pupils:
+        await rematch_wanted(la_id)  # a new pupil, or a pupil's name or birthday changed
     await audit.record(
         Action.REGISTER_IMPORTED,
         school_id=school_id,

@@ -8,6 +8,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from asyncpg.exceptions import DataError
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -108,6 +109,8 @@ def create_app(settings: Settings | None = None, jobs: JobQueue | None = None) -
         exception_handlers={
             HTTPException: _http_error,
             UserError: pages.user_error,
+            OverflowError: pages.id_out_of_range,
+            DataError: pages.id_out_of_range,
             500: pages.server_error,
         },
         after_request=_security_headers,

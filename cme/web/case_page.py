@@ -24,9 +24,11 @@ from cme.storage.case_views import CasePage, case_page
 from cme.storage.cases import load_case
 from cme.storage.clock import today
 from cme.storage.pupil_details import current_details
+from cme.storage.pupil_episodes import LEAD_IN
 from cme.web import case_words
 from cme.web.case_forms import ACTIONS, LA_ACTIONS, SCHOOL_ACTIONS, form_errors
 from cme.web.pages import NOTICE_COOKIE, notice_cookie, render, viewer_of
+from cme.web.pupil_episodes_view import merged, timeline_lines
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -114,7 +116,10 @@ async def case_context(viewer: Viewer, page: CasePage, portal: str) -> dict[str,
         "pupil": page.pupil,
         "portal": portal,
         "can": can,
-        "timeline": [case_words.describe(e) for e in case.events],
+        "episodes_lead_in_days": LEAD_IN.days,
+        "timeline": merged(
+            [case_words.describe(e) for e in case.events], timeline_lines(page.episodes)
+        ),
         "reason": case_words.REASONS.get(case.reason.value, ""),
         "outcome_words": case_words.outcome_words,
         "choices": _contact_choices(details),

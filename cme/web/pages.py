@@ -197,6 +197,14 @@ def user_error(request: Request[Any, Any, Any], exc: UserError) -> Response[Any]
     return _error(request, 400, "That could not be done", str(exc))
 
 
+def id_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """An id in the address too large for the database's integers (SQLite raises
+    OverflowError, PostgreSQL's driver a DataError): no such record, as for any other id."""
+    if isinstance(exc, OverflowError) or "out of int32 range" in str(exc):
+        return not_found(request, NotFound(str(exc)))
+    return server_error(request, exc)
+
+
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request.logger.exception("unhandled error on %s", request.url.path)
     return _error(

@@ -10,7 +10,11 @@ from litestar import Litestar
 from cme.jobs.inprocess import InProcessQueue
 from cme.jobs.tasks import JOBS
 from cme.settings import Settings
+from cme.storage.clock import today
+from cme.storage.demo import seed_demo
+from cme.storage.engine import use_engine
 from cme.web.app import create_app
+from tests.conftest import empty_database
 from tests.integration.helpers import World, build_world
 
 
@@ -71,3 +75,20 @@ async def client(
 @pytest.fixture
 async def world(db: object) -> World:
     return await build_world()
+
+
+# The demo, for the modules that test it: seeded once per engine for the whole module (it takes
+# seconds); their tests only read it, and the module leaves the database empty.
+@pytest.fixture(scope="module")
+async def seeded(engine: object) -> AsyncIterator[object]:
+    use_engine(engine)  # type: ignore[arg-type]
+    assert await seed_demo(today())
+    yield engine
+    await empty_database(engine)
+
+
+@pytest.fixture
+def demo(seeded: object) -> object:
+    # Other modules' tests may have switched engines in between.
+    use_engine(seeded)  # type: ignore[arg-type]
+    return seeded

@@ -8,9 +8,7 @@ read it, and the module empties the tables afterwards as the `db` fixture does.
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 
-import pytest
 from openpyxl import load_workbook
 
 from cme.access import Viewer
@@ -26,7 +24,6 @@ from cme.storage.caseload import PAGE_SIZE, Filters, Holder, Risk, State, caselo
 from cme.storage.clock import today
 from cme.storage.demo import seed_demo
 from cme.storage.demo_cases import seed_demo_cases
-from cme.storage.engine import use_engine
 from cme.storage.tables import (
     Account,
     AuditEvent,
@@ -37,22 +34,6 @@ from cme.storage.tables import (
 )
 from cme.storage.tables import Case as CaseRow
 from cme.storage.tasks import tasks_for
-from tests.conftest import empty_database
-
-
-@pytest.fixture(scope="module")
-async def seeded(engine: object) -> AsyncIterator[object]:
-    use_engine(engine)  # type: ignore[arg-type]
-    assert await seed_demo(today())
-    yield engine
-    await empty_database(engine)
-
-
-@pytest.fixture
-def demo(seeded: object) -> object:
-    # Other modules' tests may have switched engines in between.
-    use_engine(seeded)  # type: ignore[arg-type]
-    return seeded
 
 
 async def _cases() -> list[Case]:

@@ -10,20 +10,16 @@ module empties the tables afterwards as the `db` fixture does.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-
-import pytest
 
 from cme.access import Viewer
 from cme.demo_data import CME_OFFICERS
-from cme.demo_episodes import HOME_LA
+from cme.demo_episode_children import HOME_LA
 from cme.episodes.interview import InterviewState
 from cme.events import Action
 from cme.storage.accounts import viewer_for_account
 from cme.storage.clock import today, utcnow
 from cme.storage.demo import seed_demo
 from cme.storage.demo_episodes import plan_for, seed_demo_episodes
-from cme.storage.engine import use_engine
 from cme.storage.episode_children import HAND, REPEAT
 from cme.storage.episode_list import Attention, EpisodeList, Filters, State, episode_list
 from cme.storage.episodes import pending_identity
@@ -37,21 +33,6 @@ from cme.storage.tables import (
     PupilStatusVersion,
     ReturnInterview,
 )
-from tests.conftest import empty_database
-
-
-@pytest.fixture(scope="module")
-async def seeded(engine: object) -> AsyncIterator[object]:
-    use_engine(engine)  # type: ignore[arg-type]
-    assert await seed_demo(today())
-    yield engine
-    await empty_database(engine)
-
-
-@pytest.fixture
-def demo(seeded: object) -> object:
-    use_engine(seeded)  # type: ignore[arg-type]
-    return seeded
 
 
 async def _officer(n: int = 0) -> Viewer:
@@ -190,10 +171,13 @@ async def test_most_episodes_are_pupils_as_their_school_has_them(demo: object) -
         for e in episodes
         if e["responsible_la"] == HOME_LA
     }
-    assert len([p for p in matched.values() if p]) >= 0.7 * len(episodes)
+    assert len([p for p in matched.values() if p]) > 0.6 * len(episodes)
     assert [p for p in matched.values() if p is None], "the police's slips: no exact match"
     others = [e for e in episodes if e["responsible_la"] != HOME_LA]
     assert 4 <= len({e["child"] for e in others}) <= 6
+    # One child's date of birth the police left blank.
+    (blank,) = [e for e in episodes if e["date_of_birth"] is None]
+    assert blank["responsible_la"] == HOME_LA and blank["forename"] and blank["surname"]
     # A looked-after pupil is missing from their placement.
     in_care = {
         int(s["pupil"])

@@ -30,12 +30,20 @@ def test_import_episodes_json_then_reimport(run, tmp_path: Path) -> None:  # typ
         "unchanged": 0,
     }
     assert data["warnings"] == [] and data["la"] == "370"
+    # The import made matching owed, and the command ran it (the LA has no pupils yet).
+    assert {k: data["matches"][k] for k in ("episodes", "pupils", "linked", "waiting")} == {
+        "episodes": 4,
+        "pupils": 0,
+        "linked": 0,
+        "waiting": 0,
+    }
     path.write_bytes(csv(ROWS[0].replace("Amy,Smith", "Amie,Smith"), *ROWS[1:]))
     again = run("import-episodes", str(path), "--la", "370")
     assert again.returncode == 0, again.stderr
     assert "4 episodes: 0 added, 1 updated, 3 unchanged" in again.stdout
     assert "to confirm: Hampshire Constabulary HC/1" in again.stdout
     assert "Forename Amy -> Amie" in again.stdout
+    assert "Matched the LA's 4 police episodes with its 0 pupils" in again.stdout
 
 
 def test_import_episodes_mistakes_are_one_clear_message(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

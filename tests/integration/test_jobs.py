@@ -480,7 +480,7 @@ async def test_a_worker_killed_mid_import_leaves_nothing_and_the_retry_completes
         # The job's last line follows its commit; a loaded machine (tests run in parallel)
         # may take seconds to write it.
         for _ in range(1200):  # up to a minute
-            if "finished in" in log_path.read_text():
+            if f"job import_register (import:{upload_id}) finished in" in log_path.read_text():
                 break
             await asyncio.sleep(0.05)
     finally:

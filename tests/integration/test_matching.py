@@ -11,7 +11,8 @@ import pytest
 
 from cme.errors import Conflict, NotFound
 from cme.storage.episode_import import import_file
-from cme.storage.matching import CONFIRMED, REJECTED, decide, rematch
+from cme.storage.match_decisions import decide
+from cme.storage.matching import CONFIRMED, REJECTED, rematch
 from cme.storage.tables import EpisodeMatch, Pupil
 from tests.integration.helpers import World
 from tests.integration.test_case_actions import viewer

@@ -115,3 +115,27 @@ def test_a_story_is_written_into_the_register() -> None:
     assert len([d for d in first.days if d not in closed]) == 5
     assert first.days == days[: len(first.days)]
     assert all(len(row) == 2 * len(first.days) for row in first.marks.values())
+
+
+def test_a_missed_afternoon_is_written_only_over_a_day_in_school() -> None:
+    pupils = school_pupils(SCHOOLS[1], 2026)[:10]
+    days, closed = demo_registers.term_ending(date(2026, 11, 23))
+    grid = demo_registers.make_grid(pupils, days, closed, seed=1, patterns=False)
+    col = {d: i for i, d in enumerate(days)}
+    upn = pupils[3].upn
+    row = grid.marks[upn]
+    school = [
+        d for d in days if d not in closed and row[2 * col[d] : 2 * col[d] + 2] == ["/", "\\"]
+    ]
+    ill = next(d for d in days if d not in closed)
+    row[2 * col[ill]] = row[2 * col[ill] + 1] = "I"
+    half_term = sorted(closed)[0]
+    before = {u: list(marks) for u, marks in grid.marks.items()}
+    demo_registers.miss_afternoons(
+        grid, {upn: (school[2], ill, half_term), "no such pupil": (ill,)}
+    )
+    assert row[2 * col[school[2]] : 2 * col[school[2]] + 2] == ["/", "O"]
+    changed = [
+        (u, i) for u, marks in grid.marks.items() for i, m in enumerate(marks) if m != before[u][i]
+    ]
+    assert changed == [(upn, 2 * col[school[2]] + 1)], "an illness or a closure stays as it is"

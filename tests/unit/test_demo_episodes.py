@@ -10,18 +10,24 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from cme.demo_data import FORENAMES, SURNAMES
-from cme.demo_episode_words import KINDS
-from cme.demo_episodes import (
+from cme.demo_episode_children import (
     HOME_LA,
+    MOVED_TOO,
     OTHER_LA_CHILDREN,
     VARIATIONS,
+    Who,
+    pupils_with_details,
+)
+from cme.demo_episode_words import KINDS
+from cme.demo_episodes import (
+    PART_DAY_CHILDREN,
     DemoEpisode,
     EpisodePlan,
-    Who,
+    afternoons_missed,
     demo_episodes,
-    pupils_with_details,
     to_csv,
 )
+from cme.demo_registers import term_ending
 from cme.episodes.episode import Child, RiskLevel, risk_level
 from cme.episodes.interview import THEMES, InterviewState, interview_state
 from cme.episodes.triggers import (
@@ -31,7 +37,8 @@ from cme.episodes.triggers import (
     escalations,
     repeat_triggers,
 )
-from cme.timeline import LONDON
+from cme.matching_lists import missing_at, session_moment
+from cme.timeline import LONDON, Session
 from imports.episodes import parse_episodes
 
 # A Monday in term, the week after the clocks went back, early in the autumn term (the
@@ -80,6 +87,8 @@ def test_a_term_of_episodes_open_and_returned(today: date) -> None:
     assert 35 <= len(episodes) <= 50
     assert len({e.reference for e in episodes}) == len(episodes)
     assert [e.reported_at for e in episodes] == sorted(e.reported_at for e in episodes)
+    # The references rise with the report, as a force's do.
+    assert [e.reference for e in episodes] == sorted(e.reference for e in episodes)
     # About twelve weeks, ending now.
     assert now - timedelta(weeks=13) < episodes[0].reported_at
     for e in episodes:
@@ -177,7 +186,7 @@ def test_most_are_demo_pupils_as_their_school_has_them(today: date) -> None:
     ours = [e for e in episodes if e.who.responsible_la == HOME_LA]
     assert all(e.who.upn in pupils for e in ours)
     same = [e for e in ours if _key(e.who) in exact]
-    assert len(same) >= 0.7 * len(episodes)
+    assert len(same) > 0.6 * len(episodes)
     assert all(not e.who.variation for e in same)
     # The looked-after pupils go missing from care, the others from home or school.
     for e in ours:
@@ -186,6 +195,7 @@ def test_most_are_demo_pupils_as_their_school_has_them(today: date) -> None:
 
     varied = {e.who.variation: (e.who, pupils[e.who.upn]) for e in ours if e.who.variation}
     assert set(varied) == set(VARIATIONS)
+    assert len([e for e in ours if e.who.variation]) == len(VARIATIONS)
     for variation, (who, pupil) in varied.items():
         assert _key(who) not in exact, variation
         differs = {
@@ -193,21 +203,71 @@ def test_most_are_demo_pupils_as_their_school_has_them(today: date) -> None:
             for f in ("forename", "surname", "date_of_birth", "address", "postcode")
             if getattr(who, f) != getattr(pupil, f)
         }
+        moved = {"address", "postcode"} if variation in MOVED_TOO else set()
         assert (
-            differs
+            differs - moved
             == {
                 "nickname": {"forename"},
                 "misspelt": {"forename"},
                 "typo": {"surname"},
                 "dob_swapped": {"date_of_birth"},
                 "moved": {"address", "postcode"},
+                "short_form": {"forename"},
+                "double_surname": {"surname"},
+                "changed_surname": {"surname"},
+                "names_swapped": {"forename", "surname"},
+                "dob_slipped": {"date_of_birth"},
+                "no_dob": {"date_of_birth"},
             }[variation]
-        )
-    swapped = varied["dob_swapped"]
-    assert (swapped[0].date_of_birth.day, swapped[0].date_of_birth.month) == (
-        swapped[1].date_of_birth.month,
-        swapped[1].date_of_birth.day,
+        ), variation
+        assert moved <= differs, "two slips at once: a person must look at these"
+    assert set(MOVED_TOO) < set(VARIATIONS)
+    _the_variations_are_as_named(varied)
+
+
+def _the_variations_are_as_named(varied: dict[str, tuple[Who, Who]]) -> None:
+    police, school = varied["dob_swapped"]
+    assert police.date_of_birth and school.date_of_birth
+    assert (police.date_of_birth.day, police.date_of_birth.month) == (
+        school.date_of_birth.month,
+        school.date_of_birth.day,
     )
+    police, school = varied["dob_slipped"]
+    assert police.date_of_birth and school.date_of_birth
+    assert police.date_of_birth - school.date_of_birth == timedelta(days=1)
+    keyed = f"{police.date_of_birth:%d%m%Y}"
+    slipped = [a != b for a, b in zip(keyed, f"{school.date_of_birth:%d%m%Y}", strict=True)]
+    assert sum(slipped) == 1, "one digit keyed wrong"
+    assert varied["no_dob"][0].date_of_birth is None
+    police, school = varied["short_form"]
+    assert (school.forename, police.forename) == ("Yusuf", "Yus")
+    police, school = varied["double_surname"]
+    assert police.surname.startswith(f"{school.surname}-") and police.surname.count("-") == 1
+    assert police.surname.split("-")[1] not in SURNAMES, "the other half is no demo family's"
+    police, school = varied["changed_surname"]
+    assert police.surname == school.former_surnames != school.surname
+    police, school = varied["names_swapped"]
+    assert (police.forename, police.surname) == (school.surname, school.forename)
+
+
+@pytest.mark.parametrize("today", TODAYS)
+def test_one_of_a_pair_of_twins_goes_missing(today: date) -> None:
+    """Twins (one surname, birthday and home, their own forenames) are the pair matching must
+    never mix up: an episode about one of them, as their school has them."""
+    pupils = pupils_with_details(today)
+    (twin,) = [e for e in _plan(today).episodes if e.child == "twin"]
+    assert not twin.who.variation and twin.who.responsible_la == HOME_LA
+    assert _key(twin.who) in {_key(p) for p in pupils}
+    others = [
+        p
+        for p in pupils
+        if (p.surname, p.date_of_birth, p.address, p.postcode)
+        == (twin.who.surname, twin.who.date_of_birth, twin.who.address, twin.who.postcode)
+        and p.upn != twin.who.upn
+    ]
+    assert len(others) == 1 and others[0].forename != twin.who.forename
+    # Their family is one family.
+    assert others[0].looked_after == twin.who.looked_after is False
 
 
 @pytest.mark.parametrize("today", TODAYS)
@@ -256,3 +316,32 @@ def test_the_later_file_corrects_a_time_and_a_name(today: date) -> None:
     assert _key(renamed.who) == _key(pupil)
     parsed = parse_episodes(to_csv(plan.update), "later.csv", 10**7, now=plan.now)
     assert [p.episode.reference for p in parsed.episodes] == [timed.reference, renamed.reference]
+
+
+@pytest.mark.parametrize("today", TODAYS)
+def test_a_few_children_miss_the_afternoon_before_they_go_missing(today: date) -> None:
+    """For the partnership's list of part-day absences with episodes (issue 11): the school
+    day each is reported missing on (or the last in the week before), never while the police
+    have them missing and never on the register's last day."""
+    plan = _plan(today)
+    days, closed = term_ending(today)
+    open_days = [d for d in days if d not in closed]
+    missed = afternoons_missed(plan, open_days)
+    theirs = {
+        e.who.upn: [x for x in plan.episodes if x.who.upn == e.who.upn]
+        for e in plan.episodes
+        if e.child in PART_DAY_CHILDREN
+    }
+    assert 2 <= len(missed) <= len(PART_DAY_CHILDREN) and set(missed) <= set(theirs)
+    assert all(
+        not e.who.variation and e.who.responsible_la == HOME_LA
+        for e in plan.episodes
+        if e.who.upn in missed
+    )
+    for upn, on in missed.items():
+        reported = [e.reported_at.astimezone(LONDON).date() for e in theirs[upn]]
+        for day in on:
+            assert day in open_days[:-1]
+            assert any(day <= r <= day + timedelta(days=7) for r in reported), day
+            for e, session in ((e, s) for e in theirs[upn] for s in Session):
+                assert not missing_at(e.reported_at, e.returned_at, session_moment(day, session))
