@@ -40,10 +40,10 @@ class PartnershipController(Controller):
 
     @get("/")
     async def index(self, request: Request[Any, Any, Any]) -> Template:
-        overview = await lists.overview(viewer_of(request))
-        return render(
-            request, "la/partnership.html", words=words, rows=words.overview_rows(overview)
-        )
+        # No counts here: finding the hidden missing lays out every school day of every pupil
+        # with an unexplained absence, seconds for a large LA (docs/benchmarks.md); each list
+        # counts itself when opened.
+        return render(request, "la/partnership.html", words=words, lists=words.LISTS.values())
 
     @get("/{slug:str}")
     async def one_list(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:

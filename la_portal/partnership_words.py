@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from cme.storage.partnership import Filters, Hidden, Kind, Overview, Page
+from cme.storage.partnership import Filters, Hidden, Kind, Page
 from la_portal.episode_words import when
 
 KINDS = {
@@ -176,17 +176,6 @@ PART_DAY = ListWords(
     "year so far.",
 )
 LISTS = {w.slug: w for w in (SESSIONS, CASELOAD, REPEAT, HIDDEN_MISSING, PART_DAY)}
-
-
-def overview_rows(o: Overview) -> list[tuple[ListWords, str]]:
-    """The index page's lines: each list with its count as it first opens."""
-    return [
-        (SESSIONS, f"{o.absent} absent, {o.conflicts} marked present"),
-        (CASELOAD, count(o.caseload, CASELOAD)),
-        (REPEAT, count(o.repeat, REPEAT)),
-        (HIDDEN_MISSING, count(o.hidden, HIDDEN_MISSING) + " this academic year"),
-        (PART_DAY, count(o.part_day, PART_DAY) + " this academic year"),
-    ]
 
 
 def count(n: int, words: ListWords) -> str:

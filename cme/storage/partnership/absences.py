@@ -122,15 +122,20 @@ async def hidden_missing(viewer: Viewer, filters: Filters, every_page: bool = Fa
         "GROUP BY pupil, grp), "
         "run AS (SELECT pupil, COUNT(*) AS runs, MAX(length) AS longest, MAX(last_day) AS "
         f"last_run FROM runs WHERE length >= {int(run_days)} GROUP BY pupil), "
-        "found AS (SELECT pupil FROM run UNION SELECT pupil FROM part), "
-        "hid AS (SELECT p.id AS pupil, COALESCE(run.runs, 0) AS runs, "
-        "COALESCE(run.longest, 0) AS longest, run.last_run, COALESCE(part.part_days, 0) AS "
+        # One row per pupil from both kinds at once: joining `run` and `part` to the pupils
+        # separately made PostgreSQL loop over one for each row of the other (its estimates
+        # of a CTE's rows are far too low).
+        "found AS (SELECT pupil, MAX(runs) AS runs, MAX(longest) AS longest, MAX(last_run) AS "
+        "last_run, MAX(part_days) AS part_days, MAX(last_part) AS last_part FROM ("
+        "SELECT pupil, runs, longest, last_run, 0 AS part_days, NULL AS last_part FROM run "
+        "UNION ALL SELECT pupil, 0, 0, NULL, part_days, last_part FROM part) f GROUP BY pupil), "
+        "hid AS (SELECT p.id AS pupil, found.runs, found.longest, found.last_run, "
+        "found.part_days, found.last_part, "
         # A possible police match still waiting for an officer: not linked, so listed here,
         # but the officer is pointed to it.
-        "part_days, part.last_part, (SELECT MIN(m.id) FROM episode_match m WHERE m.pupil = p.id "
+        "(SELECT MIN(m.id) FROM episode_match m WHERE m.pupil = p.id "
         "AND m.decision = '' AND m.band = 'review') AS waiting_match, "
-        f"{_NAMES} JOIN found ON found.pupil = p.id "
-        "LEFT JOIN run ON run.pupil = p.id LEFT JOIN part ON part.pupil = p.id)"
+        f"{_NAMES} JOIN found ON found.pupil = p.id)"
     ).format(u=_U, n=_N)
     kind = {Hidden.RUN: " WHERE runs > 0", Hidden.PART_DAY: " WHERE part_days > 0"}
     rows, total, page, pages = await page_of(
