@@ -59,24 +59,30 @@ def _same_home(address: int, postcode: int) -> bool:
     return address == _SAME_HOUSE or (address == MISSING and postcode == _SAME_POSTCODE)
 
 
-def _as_usual(levels: Levels) -> str | None:
-    """Whether the ordinary confirmations hold; if not, the first that does not, in words."""
+def _not_as_usual(levels: Levels) -> list[str]:
+    """Which of the ordinary confirmations do not hold, in words (none: all hold)."""
     forename, surname, born, _, address, postcode = levels
+    found = []
     if forename == MISSING:
-        return "the forename is missing"
-    if forename == _FORENAME_DIFFERENT:
-        return "the forenames differ"
+        found.append("the forename is missing")
+    elif forename == _FORENAME_DIFFERENT:
+        found.append("the forenames differ")
     if born == MISSING:
-        return "the date of birth is missing"
-    if born not in _DOB_AGREES:
-        return "the dates of birth differ"
+        found.append("the date of birth is missing")
+    elif born not in _DOB_AGREES:
+        found.append("the dates of birth differ")
     if surname == MISSING:
-        return "the surname is missing"
-    if surname == _SURNAME_DIFFERENT:
-        return "the surnames differ"
+        found.append("the surname is missing")
+    elif surname == _SURNAME_DIFFERENT:
+        found.append("the surnames differ")
     if _home_contradicts(address, postcode):
-        return "the addresses differ"
-    return None
+        found.append("the addresses differ")
+    return found
+
+
+def _listed(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _one_thing_out(levels: Levels) -> tuple[str, str] | None:
@@ -110,14 +116,15 @@ def verdict(levels: Levels, score: float, alone: bool, threshold: float) -> Verd
     stricter = 1 - (1 - threshold) / 10
     if not alone:
         return Verdict(False, "another pupil also fits: a person must choose")
-    problem = _as_usual(levels)
-    if problem is None:
+    # Every one is named: a person checking the match should know all that is out of place.
+    problems = _not_as_usual(levels)
+    if not problems:
         if score >= threshold:
             return Verdict(True, f"the child's own details agree and {NO_ONE_CLOSE}")
         return Verdict(False, f"the match is not certain enough ({score:.1%})")
     unusual = _one_thing_out(levels)
     if unusual is None:
-        return Verdict(False, f"{problem}: a person must check")
+        return Verdict(False, f"{_listed(problems)}: a person must check")
     what, instead = unusual
     if score >= stricter:
         return Verdict(True, f"{what}, but {instead} and {NO_ONE_CLOSE}")

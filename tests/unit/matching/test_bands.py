@@ -208,3 +208,14 @@ def test_progress_is_reported() -> None:
     assert seen[-1] == (250, 250)
     assert len(seen) >= 10
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_why_names_everything_out_of_place_not_only_the_first() -> None:
+    moved_no_birthday = as_episode(
+        JACK, date_of_birth=None, address="9 Quarry Road, Elsewhere", postcode="ZZ9 9ZZ"
+    )
+    found_ = found([JACK], moved_no_birthday)
+    assert found_["T1"].band is Band.REVIEW
+    assert found_["T1"].why == (
+        "the date of birth is missing and the addresses differ: a person must check"
+    )
