@@ -38,6 +38,12 @@ class Viewer:
         return self.role is not Role.LA_ADMIN
 
     @property
+    def sees_la_children(self) -> bool:
+        """The children the LA itself holds (police episodes, their matches with pupils): for
+        LA staff who see children; not school staff, not LA administrators."""
+        return self.sees_pupils and self.school_id is None
+
+    @property
     def organisation(self) -> str:
         if self.school_name is not None:
             return self.school_name

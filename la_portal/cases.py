@@ -17,7 +17,7 @@ from cme.storage import case_assign, organisations
 from cme.storage.caseload import PAGE_SIZE, Filters, State, caseload
 from cme.web import case_page
 from cme.web.guards import requires_cme_officer
-from cme.web.pages import notice_cookie, render, viewer_of
+from cme.web.pages import render, saved, viewer_of
 from cme.web.pupil_page import with_query
 from la_portal import caseload_words as words
 from la_portal.case_export import caseload_download
@@ -114,8 +114,7 @@ class LACasesController(Controller):
         code = "cases_unchanged" if not changed else "cases_assigned"
         if changed and officer is None:
             code = "cases_unassigned"
-        secure: bool = request.app.state.settings.secure_cookies
-        return Redirect(back, status_code=303, cookies=[notice_cookie(code, secure)])
+        return saved(request, back, code)
 
     @get("/{case_id:int}")
     async def case(self, request: Request[Any, Any, Any], case_id: FromPath[int]) -> Template:

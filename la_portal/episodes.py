@@ -31,7 +31,7 @@ from cme.storage.episode_import import import_file
 from cme.storage.episode_list import PAGE_SIZE, Filters, State, episode_list
 from cme.storage.episode_pages import interview_themes, view_episode
 from cme.web.guards import requires_cme_officer
-from cme.web.pages import NOTICE_COOKIE, field_errors, notice_cookie, render, viewer_of
+from cme.web.pages import field_errors, render_section, saved, viewer_of
 from cme.web.pupil_page import with_query
 from imports.episodes import EpisodesError
 from la_portal import episode_words as words
@@ -60,15 +60,7 @@ def page(
     request: Request[Any, Any, Any], template: str, status: int = 200, **values: Any
 ) -> Template:
     """Render with this section's notice, if a form has just been saved."""
-    code = request.cookies.get(NOTICE_COOKIE)
-    if code in NOTICES:
-        values.setdefault("notice", NOTICES[code])
-    return render(request, template, status_code=status, words=words, **values)
-
-
-def saved(request: Request[Any, Any, Any], to: str, code: str) -> Redirect:
-    secure: bool = request.app.state.settings.secure_cookies
-    return Redirect(to, status_code=303, cookies=[notice_cookie(code, secure)])
+    return render_section(request, template, NOTICES, status, words=words, **values)
 
 
 def _filters(request: Request[Any, Any, Any]) -> Filters:

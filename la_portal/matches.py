@@ -17,7 +17,7 @@ from cme.storage import match_queue
 from cme.storage.match_decisions import GONE, decide, reopen
 from cme.storage.match_queue import Kind
 from cme.web.guards import requires_cme_officer
-from cme.web.pages import NOTICE_COOKIE, notice_cookie, render, viewer_of
+from cme.web.pages import render_section, saved, viewer_of
 from cme.web.pupil_page import with_query
 from la_portal import match_words as words
 from la_portal.match_export import matches_download
@@ -52,10 +52,7 @@ def _page_number(request: Request[Any, Any, Any]) -> int:
 def _page(
     request: Request[Any, Any, Any], template: str, status: int = 200, **values: Any
 ) -> Template:
-    code = request.cookies.get(NOTICE_COOKIE)
-    if code in NOTICES:
-        values.setdefault("notice", NOTICES[code])
-    return render(request, template, status_code=status, words=words, **values)
+    return render_section(request, template, NOTICES, status, words=words, **values)
 
 
 class MatchesController(Controller):
@@ -117,15 +114,15 @@ class MatchesController(Controller):
         except NotFound:
             # Withdrawn by a matching run since the page opened (or never this LA's: the
             # same answer, which tells nothing of other LAs).
-            return _redirect(request, LIST, "gone")
+            return saved(request, LIST, "gone")
         except UserError as exc:
             return await self._proposal_page(request, match_id, 409, error=str(exc))
         if band == "auto":  # a link the matcher made: stay on it, to see it undone or kept
             code = "confirmed" if answer == "confirm" else "undone"
-            return _redirect(request, f"{LIST}/{match_id}", code)
+            return saved(request, f"{LIST}/{match_id}", code)
         code = "confirmed" if answer == "confirm" else "rejected"
         following = await match_queue.next_waiting(viewer, after=match_id)
-        return _redirect(request, f"{LIST}/{following}" if following is not None else LIST, code)
+        return saved(request, f"{LIST}/{following}" if following is not None else LIST, code)
 
     @post("/{match_id:int}/reopen")
     async def take_back(
@@ -139,12 +136,7 @@ class MatchesController(Controller):
                 raise
             return await self._proposal_page(request, match_id, 409, error=str(exc))
         await queue_matching(request.app.state.jobs)
-        return _redirect(request, f"{LIST}/{match_id}", "reopened")
-
-
-def _redirect(request: Request[Any, Any, Any], to: str, code: str) -> Redirect:
-    secure: bool = request.app.state.settings.secure_cookies
-    return Redirect(to, status_code=303, cookies=[notice_cookie(code, secure)])
+        return saved(request, f"{LIST}/{match_id}", "reopened")
 
 
 @get(f"{LIST}.xlsx", guards=[requires_cme_officer])

@@ -22,8 +22,8 @@ from cme.errors import NotFound, UserError
 from cme.storage.episode_actions import call_meeting, record_meeting
 from cme.storage.episode_pages import view_missing_child
 from cme.web.guards import requires_cme_officer
-from cme.web.pages import field_errors, viewer_of
-from la_portal.episodes import page, saved
+from cme.web.pages import field_errors, saved, viewer_of
+from la_portal.episodes import page
 
 CHILDREN = "/la/missing-children"
 

@@ -301,5 +301,5 @@ async def record_meeting(
 
 
 def _may_act(viewer: Viewer) -> None:
-    if viewer.school_id is not None or not viewer.sees_pupils:
+    if not viewer.sees_la_children:
         raise NotFound("Only the LA's CME officers record missing episodes.")

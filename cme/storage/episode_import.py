@@ -112,9 +112,7 @@ async def import_file(
 async def import_episodes(
     viewer: Viewer | None, la_id: int, parsed: EpisodesFile
 ) -> EpisodeImportResult:
-    if viewer is not None and (
-        viewer.la_id != la_id or viewer.school_id is not None or not viewer.sees_pupils
-    ):
+    if viewer is not None and (viewer.la_id != la_id or not viewer.sees_la_children):
         raise NotFound("no such LA")
     if not await LocalAuthority.exists().where(LocalAuthority.id == la_id):
         raise NotFound("no such LA")

@@ -139,7 +139,7 @@ def _london_midnight(day: date) -> datetime:
 
 
 def _where(viewer: Viewer, f: Filters, policy: Policy, now: datetime) -> tuple[str, list[Any]]:
-    if not viewer.sees_pupils or viewer.school_id is not None:
+    if not viewer.sees_la_children:
         return "1 = 0", []
     parts: list[str] = ["e.la = {}"]
     args: list[Any] = [viewer.la_id]

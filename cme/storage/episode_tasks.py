@@ -37,7 +37,7 @@ def _child(r: dict[str, Any]) -> str:
 
 
 async def episode_tasks(viewer: Viewer, now: datetime | None = None) -> list[Task]:
-    if not viewer.sees_pupils or viewer.school_id is not None:
+    if not viewer.sees_la_children:
         return []
     now = now or utcnow()
     on = now.astimezone(LONDON).date()

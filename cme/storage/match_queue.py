@@ -17,7 +17,7 @@ from cme.events import Action
 from cme.matching.explain import FieldReason
 from cme.storage import audit
 from cme.storage.engine import write_transaction
-from cme.storage.matching import CONFIRMED, REJECTED
+from cme.storage.matching import CONFIRMED, REJECTED, WAITING_SQL
 from cme.storage.tables import EpisodeMatch, LocalAuthority
 from cme.storage.values import as_day, as_moment
 
@@ -31,7 +31,7 @@ class Kind(StrEnum):
 
 
 _KIND_SQL = {
-    Kind.WAITING: "m.decision = '' AND m.band = 'review'",
+    Kind.WAITING: WAITING_SQL,
     Kind.LINKED: "m.decision = '' AND m.band = 'auto'",
     Kind.DECIDED: "m.decision <> ''",
 }
@@ -144,7 +144,7 @@ def _proposal(r: dict[str, Any]) -> Proposal:
 
 def _la(viewer: Viewer) -> int:
     """The LA whose matches the viewer may see: only LA staff who see children."""
-    if not viewer.sees_pupils or viewer.school_id is not None:
+    if not viewer.sees_la_children:
         raise NotFound("Matches are for the LA's CME officers.")
     return viewer.la_id
 

@@ -32,6 +32,8 @@ REJECTED = "rejected"
 # The condition for a linked pair, as SQL on `episode_match` named `m`: every page and list
 # that shows a pupil's episodes uses this one, so they all agree on who is linked.
 LINKED_SQL = "(m.decision = 'confirmed' OR (m.decision = '' AND m.band = 'auto'))"
+# A pair waiting for a person: proposed for review, not yet decided.
+WAITING_SQL = "(m.decision = '' AND m.band = 'review')"
 
 _PUPILS = """
 SELECT p.id, p.legal_forename, p.legal_surname, p.date_of_birth, p.gender,
@@ -202,7 +204,7 @@ async def _store(la_id: int, proposals: list[Proposal], run: MatchRun) -> None:
     run.withdrawn = len(gone)
     counted = await EpisodeMatch.raw(
         f"SELECT COUNT(DISTINCT CASE WHEN {LINKED_SQL} THEN m.episode END) AS linked, "
-        "SUM(CASE WHEN m.decision = '' AND m.band = 'review' THEN 1 ELSE 0 END) AS waiting "
+        f"SUM(CASE WHEN {WAITING_SQL} THEN 1 ELSE 0 END) AS waiting "
         "FROM episode_match m WHERE m.la = {}",
         la_id,
     )

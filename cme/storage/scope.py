@@ -49,7 +49,7 @@ def pupils_of(query: Q, viewer: Viewer, school: Column) -> Q:
 def la_children_of(query: Q, viewer: Viewer, la: Column) -> Q:
     """Rows of children the LA itself holds (police episodes of missing children), for LA
     staff who may see children: not school staff, not LA administrators."""
-    if not viewer.sees_pupils or viewer.school_id is not None:
+    if not viewer.sees_la_children:
         return query.where(la == -1)
     return query.where(la == viewer.la_id)
 

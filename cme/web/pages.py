@@ -72,6 +72,21 @@ def render(
     )
 
 
+def render_section(
+    request: Request[Any, Any, Any],
+    template: str,
+    notices: Mapping[str, str],
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    """`render` for a section with notices of its own: a notice a form left (`saved`) is
+    shown once in the section's words, else in the shared ones."""
+    code = request.cookies.get(NOTICE_COOKIE)
+    if code is not None and code in notices:
+        context.setdefault("notice", notices[code])
+    return render(request, template, status_code=status_code, **context)
+
+
 class _SignedInPage(Template):
     """A page for a signed-in person: the header's count of unread notifications is read
     (one COUNT) as the page is sent, so every page has it and no controller need ask."""
@@ -100,6 +115,12 @@ async def _unread(request: Request[Any, Any, Any], viewer: Viewer) -> int | None
         # the count.
         request.logger.exception("could not count unread notifications")
         return None
+
+
+def saved(request: Request[Any, Any, Any], to: str, code: str) -> Redirect:
+    """After a form is done: go on to `to`, which shows the notice `code` once."""
+    secure: bool = request.app.state.settings.secure_cookies
+    return Redirect(to, status_code=303, cookies=[notice_cookie(code, secure)])
 
 
 def notice_cookie(code: str, secure: bool) -> Cookie:

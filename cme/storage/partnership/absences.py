@@ -21,21 +21,20 @@ from typing import Any
 from cme.access import Viewer
 from cme.matching_lists import MARKED_PRESENT, NEUTRAL_MARKS, UNEXPLAINED
 from cme.storage.clock import today
-from cme.storage.matching import LINKED_SQL
+from cme.storage.matching import LINKED_SQL, WAITING_SQL
 from cme.storage.partnership.common import (
     Filters,
     Hidden,
     Page,
     calendar,
     check,
-    day_of,
     linked,
-    moment,
     page_of,
     pupil_filters,
     symbols,
 )
 from cme.storage.policies import policy_for_la
+from cme.storage.values import as_day, as_moment
 from cme.timeline import academic_year, year_start
 
 _U, _P, _N = symbols(UNEXPLAINED), symbols(MARKED_PRESENT), symbols(NEUTRAL_MARKS)
@@ -134,7 +133,7 @@ async def hidden_missing(viewer: Viewer, filters: Filters, every_page: bool = Fa
         # A possible police match still waiting for an officer: not linked, so listed here,
         # but the officer is pointed to it.
         "(SELECT MIN(m.id) FROM episode_match m WHERE m.pupil = p.id "
-        "AND m.decision = '' AND m.band = 'review') AS waiting_match, "
+        f"AND {WAITING_SQL}) AS waiting_match, "
         f"{_NAMES} JOIN found ON found.pupil = p.id)"
     ).format(u=_U, n=_N)
     kind = {Hidden.RUN: " WHERE runs > 0", Hidden.PART_DAY: " WHERE part_days > 0"}
@@ -155,9 +154,9 @@ async def hidden_missing(viewer: Viewer, filters: Filters, every_page: bool = Fa
             year_group=r["year_group"],
             runs=int(r["runs"]),
             longest_run=int(r["longest"]),
-            last_run_day=day_of(r["last_run"]),
+            last_run_day=as_day(r["last_run"]),
             part_days=int(r["part_days"]),
-            last_part_day=day_of(r["last_part"]),
+            last_part_day=as_day(r["last_part"]),
             waiting_match=int(r["waiting_match"]) if r["waiting_match"] is not None else None,
         )
         for r in rows
@@ -193,7 +192,7 @@ async def part_day_with_episodes(
     )
     found = []
     for r in rows:
-        latest = moment(r["latest"])
+        latest = as_moment(r["latest"])
         assert latest is not None
         found.append(
             PartDayRow(
@@ -203,7 +202,7 @@ async def part_day_with_episodes(
                 school=r["school_name"],
                 year_group=r["year_group"],
                 part_days=int(r["part_days"]),
-                last_part_day=day_of(r["last_part"]),
+                last_part_day=as_day(r["last_part"]),
                 episodes=int(r["episodes"]),
                 latest_reported_at=latest,
                 missing_now=int(r["still_missing"] or 0) > 0,

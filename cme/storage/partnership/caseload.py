@@ -16,11 +16,10 @@ from cme.storage.partnership.common import (
     Page,
     check,
     choice,
-    day_of,
-    moment,
     page_of,
     pupil_filters,
 )
+from cme.storage.values import as_day, as_moment
 
 # On the caseload: open, or removed from roll while the LA still looks for the child (the
 # caseload's "children missing education").
@@ -89,8 +88,8 @@ async def caseload_with_episodes(
 
 def _row(r: dict[str, Any]) -> CaseloadEpisodesRow:
     status = Status(r["status"])
-    latest = moment(r["latest"])
-    day_one = day_of(r["day_one"])
+    latest = as_moment(r["latest"])
+    day_one = as_day(r["day_one"])
     assert latest is not None and day_one is not None
     return CaseloadEpisodesRow(
         case_id=int(r["id"]),

@@ -23,7 +23,7 @@ from cme.roles import Role
 from cme.storage.engine import is_sqlite
 from cme.storage.matching import LINKED_SQL
 from cme.storage.tables import Pupil
-from cme.storage.values import as_day, as_moment, day_from_text
+from cme.storage.values import day_from_text
 from cme.timeline import Session, academic_year, position, year_start
 
 PAGE_SIZE = 50
@@ -188,10 +188,6 @@ def pupil_filters(viewer: Viewer, f: Filters, pupil: str = "p") -> tuple[str, li
         parts.append(f"{pupil}.year_group = {{}}")
         args.append(f.year_group)
     return " AND ".join(parts), args
-
-
-day_of = as_day
-moment = as_moment
 
 
 def _day_literal(day: date, sqlite: bool) -> str:

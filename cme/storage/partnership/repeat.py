@@ -24,11 +24,11 @@ from cme.storage.partnership.common import (
     calendar,
     check,
     linked,
-    moment,
     page_of,
     pupil_filters,
     symbols,
 )
+from cme.storage.values import as_moment
 from cme.timeline import LONDON
 
 # A pupil linked to an episode of a child the repeat trigger fired for.
@@ -121,7 +121,7 @@ async def repeat_children(
 
 
 def _row(r: dict[str, Any]) -> RepeatRow:
-    first, latest = moment(r["first"]), moment(r["latest"])
+    first, latest = as_moment(r["first"]), as_moment(r["latest"])
     assert first is not None and latest is not None
     return RepeatRow(
         pupil_id=int(r["pupil"]),

@@ -23,13 +23,12 @@ from cme.storage.partnership.common import (
     Page,
     calendar,
     check,
-    day_of,
-    moment,
     page_of,
     pupil_filters,
     symbols,
 )
 from cme.storage.tables import Pupil
+from cme.storage.values import as_day, as_moment
 from cme.timeline import LONDON
 
 
@@ -108,8 +107,8 @@ async def sessions_during_episodes(
 
 def _row(r: dict[str, Any]) -> SessionRow:
     mark = BY_SYMBOL.get(str(r["mark"]))
-    reported = moment(r["reported_at"])
-    day = day_of(r["day"])
+    reported = as_moment(r["reported_at"])
+    day = as_day(r["day"])
     assert reported is not None and day is not None
     return SessionRow(
         pupil_id=int(r["pupil"]),
@@ -119,7 +118,7 @@ def _row(r: dict[str, Any]) -> SessionRow:
         year_group=r["year_group"],
         episode_id=int(r["episode"]),
         reported_at=reported,
-        returned_at=moment(r["returned_at"]),
+        returned_at=as_moment(r["returned_at"]),
         day=day,
         session=str(r["session"]),
         code=mark.code if mark else str(r["mark"]),
