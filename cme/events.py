@@ -79,6 +79,10 @@ class Action(StrEnum):
     MATCH_REJECTED = "match.rejected"
     MATCH_VIEWED = "match.viewed"
     MATCH_REOPENED = "match.reopened"
+    # Data for the partnership (issue 12): figures carry no child's details, but what
+    # leaves the tracker is recorded.
+    FIGURES_DOWNLOADED = "figures.downloaded"
+    PACK_DOWNLOADED = "figures.pack_downloaded"
 
     @property
     def label(self) -> str:
@@ -150,6 +154,8 @@ _LABELS = {
     Action.MATCH_REJECTED: "Match of an episode with a pupil rejected (or a link undone)",
     Action.MATCH_VIEWED: "Possible match of an episode with a pupil viewed",
     Action.MATCH_REOPENED: "Decision on a match of an episode with a pupil taken back",
+    Action.FIGURES_DOWNLOADED: "Figures downloaded",
+    Action.PACK_DOWNLOADED: "Termly pack downloaded",
 }
 
 

@@ -315,6 +315,12 @@ _SUMMARIES: dict[Action, Callable[[Mapping[str, Any], Children], str]] = {
     ),
     Action.MEETING_RAISED: lambda d, c: f"missing child {d.get('child_id', '')}",
     Action.MEETING_RECORDED: lambda d, c: f"missing child {d.get('child_id', '')}",
+    # Figures: the table, its period and whether small numbers were hidden.
+    Action.FIGURES_DOWNLOADED: lambda d, c: (
+        f"{d.get('table', '')}, {d.get('from', '')} to {d.get('to', '')}"
+        + (" (small numbers hidden)" if d.get("shared") else "")
+    ),
+    Action.PACK_DOWNLOADED: lambda d, c: f"{d.get('term', '')}",
 }
 
 

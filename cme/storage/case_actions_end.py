@@ -40,9 +40,11 @@ from cme.storage.case_context import school_context
 from cme.storage.cases import case_for, load_case
 from cme.storage.clock import today, utcnow
 from cme.storage.engine import write_transaction
+from cme.storage.measures.referral_days import days_to_referral, school_calendar
 from cme.storage.notifications import notify
 from cme.storage.pupil_details import current_details
 from cme.storage.pupils import PUPIL_COLUMNS
+from cme.timeline import LONDON
 
 DECISIONS: dict[str, str] = {
     "continue": "Carry on with the enquiries",
@@ -97,8 +99,10 @@ async def hand_off(viewer: Viewer, case_id: int) -> int:
                 f"This case was already handed to the LA on {case.handed_off_on:%d/%m/%Y}."
             )
         now = utcnow()
+        calendar = await school_calendar(case.school_id, case.la_id)
+        took = days_to_referral(calendar, case.day_one, now.astimezone(LONDON).date())
         changed = await (
-            tables.Case.update({tables.Case.handed_to_la_at: now})
+            tables.Case.update({tables.Case.handed_to_la_at: now, tables.Case.referral_days: took})
             .where(tables.Case.id == case.id, tables.Case.handed_to_la_at.is_null())
             .returning(tables.Case.id)
         )

@@ -27,6 +27,7 @@ from cme.marks import MISSING, NO_DATA, code_for
 from cme.storage.bulk import Connection as _Connection
 from cme.storage.engine import write_transaction
 from cme.storage.flags import store_latest_flags
+from cme.storage.measures.absence_days import store_absence_days
 from cme.storage.tables import RegisterFile, RegisterUpload, SchoolYear, SessionNote
 from cme.timeline import academic_year, day_of, days_in_year, position, school_calendar
 from imports.register import Register, RegisterPupil
@@ -125,6 +126,7 @@ async def apply_register(school_id: int, register: Register) -> ImportSummary:
                 written[(pupil_id, year)] = after
         summary.changes = _changes(edited)
         await _write_marks(db, school_id, written, stored)
+        await store_absence_days(db, school_id, written)
         stored.update(written)
         if written:
             for year in spread:

@@ -224,6 +224,9 @@ class Case(Table, tablename="cme_case"):
     la_enquiries = Integer(default=0)
     last_activity_at = Timestamptz(null=True, default=None)
     summary_on = Date(null=True, default=None)
+    # School days from day one to the hand-over to the LA (day one itself is 0), kept when
+    # the case is handed over: the partnership's "time to referral" (issue 12).
+    referral_days = Integer(null=True, default=None)
 
 
 class CaseEvent(Table, tablename="case_event"):
@@ -546,6 +549,27 @@ class EpisodeMatch(Table, tablename="episode_match"):
 
 # --- end cross-matching (issue 11) ---
 
+# --- data for the partnership (issue 12) ---
+
+
+class AbsenceDay(Table, tablename="absence_day"):
+    """A day on which a pupil had an unexplained (N or O) session, as the register stands
+    now (`cme.measures.absence_days`): written with the marks, in the same transaction, so
+    the partnership's figures add these rows up instead of unpacking every pupil's year."""
+
+    id: Serial
+    pupil = ForeignKey(Pupil, null=False, on_delete=OnDelete.cascade)
+    school = ForeignKey(School, null=False, on_delete=OnDelete.restrict)
+    academic_year = Integer()
+    day = Date()
+    week = Date()  # the Monday of the day's week: the weekly trend groups by it
+    sessions = Integer()
+    part_day = Boolean(default=False)
+    run_start = Date(null=True, default=None)
+
+
+# --- end data for the partnership (issue 12) ---
+
 ALL_TABLES: tuple[type[Table], ...] = (
     LocalAuthority,
     School,
@@ -578,6 +602,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ReturnInterview,
     InterventionMeeting,
     EpisodeMatch,
+    AbsenceDay,
 )
 
 UNIQUE_INDEXES = {

@@ -1,0 +1,1 @@
+"""The partnership's figures, counted by the database (issue 12)."""
