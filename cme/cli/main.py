@@ -300,6 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
     from cme.cli import cases
 
     cases.add_parsers(sub)
+
+    from cme.cli import report
+
+    report.add_parser(sub)
     return parser
 
 

@@ -116,10 +116,14 @@ def school_terms(year: int, la_terms: Iterable[tuple[date, date]] = ()) -> list[
         TermName.SPRING: (date(year + 1, 1, 1), date(year + 1, 3, 31)),
         TermName.SUMMER: (date(year + 1, 4, 1), end),
     }
-    short = f"{year}/{str(year + 1)[2:]}"
+    short = _short(year)
     return [
         Period(*spans.get(name, months[name]), f"{name.value} term {short}") for name in TermName
     ]
+
+
+def _short(year: int) -> str:
+    return f"{year}/{str(year + 1)[2:]}"
 
 
 def same_term_last_year(term: Period, la_terms: Iterable[tuple[date, date]] = ()) -> Period:
@@ -128,10 +132,10 @@ def same_term_last_year(term: Period, la_terms: Iterable[tuple[date, date]] = ()
     terms = list(la_terms)
     year = academic_year(term.first)
     name = term_name(term.first)
-    for earlier in school_terms(year - 1, terms):
-        if term_name(earlier.first) is name:
-            return earlier
-    return term.a_year_earlier()
+    if any(academic_year(first) == year - 1 and term_name(first) is name for first, _ in terms):
+        return next(t for t in school_terms(year - 1, terms) if term_name(t.first) is name)
+    earlier = term.a_year_earlier()
+    return Period(earlier.first, earlier.last, f"{name.value} term {_short(year - 1)}")
 
 
 def term_key(term: Period) -> str:

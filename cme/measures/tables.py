@@ -23,7 +23,8 @@ class Kind(StrEnum):
     TEXT = "text"
     COUNT = "count"
     RATE = "rate"  # a fraction, shown as a percentage
-    DAYS = "days"  # school days, to one decimal place
+    DAYS = "days"  # school days, to one decimal place where not whole
+    DECIMAL = "decimal"  # a rate per 100, always to one decimal place
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Cell:
             return self.value
         if self.kind is Kind.RATE:
             return f"{100 * self.value:.1f}%"
+        if self.kind is Kind.DECIMAL:
+            return f"{self.value:.1f}"
         if self.kind is Kind.DAYS:
             return f"{self.value:.1f}" if self.value % 1 else f"{int(self.value)}"
         return f"{int(self.value):,}"

@@ -39,6 +39,7 @@ from cme.storage.case_context import (
 )
 from cme.storage.clock import today, utcnow
 from cme.storage.engine import is_sqlite, write_transaction
+from cme.storage.measures.referral_days import refresh_referral_days
 from cme.storage.scope import pupils_of
 from cme.storage.tables import Case as CaseRow
 from cme.storage.tables import CaseEvent, CaseSync, Pupil, School
@@ -239,6 +240,7 @@ async def _apply(
         ).where(CaseRow.id == change.case_id)
         detail = {"reason": absence.reason.value, "day_one": absence.day_one.isoformat()}
         await add_event(change.case_id, EventKind.REOPENED, detail)
+        await refresh_referral_days(change.case_id)
         await audit.record(Action.CASE_REOPENED, case_id=change.case_id, **where, **detail)
         result.updated += 1
     elif isinstance(change, MoveDayOne):
@@ -261,6 +263,7 @@ async def _apply(
             "reason": absence.reason.value,
         }
         await add_event(change.case_id, EventKind.DAY_ONE_MOVED, detail)
+        await refresh_referral_days(change.case_id)
         await audit.record(Action.CASE_DAY_ONE_MOVED, case_id=change.case_id, **where, **detail)
         result.updated += 1
     elif isinstance(change, CloseCase):

@@ -12,8 +12,11 @@ from datetime import date, datetime, timedelta
 from cme.access import Viewer
 from cme.episodes.episode import Child, Episode
 from cme.marks import symbol_for
+from cme.storage.bulk import Connection
 from cme.storage.clock import utcnow
+from cme.storage.engine import write_transaction
 from cme.storage.episode_actions import add_episode
+from cme.storage.measures.absence_days import store_absence_days
 from cme.storage.tables import Case, EpisodeMatch, Pupil, PupilYear
 from cme.timeline import LONDON, Session, apply, blank_year, position
 from tests.integration.helpers import World
@@ -61,11 +64,11 @@ async def register(
         day += timedelta(days=1)
     for (day, session), code in (marks or {}).items():
         updates[position(day, session)] = symbol_for(code)
-    await PupilYear.insert(
-        PupilYear(
-            pupil=pupil, school=school, academic_year=2024, marks=apply(blank_year(2024), updates)
-        )
-    )
+    year = apply(blank_year(2024), updates)
+    await PupilYear.insert(PupilYear(pupil=pupil, school=school, academic_year=2024, marks=year))
+    # As the import does: the lists read the absence days stored with the marks.
+    async with write_transaction():
+        await store_absence_days(Connection(), school, {(pupil, 2024): year})
 
 
 async def episode(

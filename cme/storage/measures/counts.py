@@ -147,11 +147,7 @@ async def episodes(scope: Scope, period: Period, dimension: Dimension | None) ->
     key, joins = grouping(dimension, "ep.pupil", outer=True)
     reported = f"ep.reported_at >= {since} AND ep.reported_at < {until}"
     returned = f"ep.returned_at >= {since} AND ep.returned_at < {until}"
-    school = (
-        f" AND ep.pupil IN (SELECT id FROM pupil WHERE school = {int(scope.school_id)})"
-        if scope.school_id is not None
-        else ""
-    )
+    school = scope.linked_episodes("ep.pupil")
     held = within_hours("ri.done_at", "ep.returned_at", RETURN_INTERVIEW_HOURS)
     return await rows_of(
         "WITH lk AS (SELECT m.episode, MIN(m.pupil) AS pupil FROM episode_match m "

@@ -24,6 +24,9 @@ from cme.timeline import LONDON
 class Scope:
     la_id: int
     school_id: int | None = None
+    # Only episodes linked to a pupil of the LA's schools: the LA's figures set beside a
+    # school's, whose episodes are its own pupils' (docs/rules.md §8).
+    pupils_only: bool = False
 
     def pupils(self, pupil: str = "p") -> str:
         """The scope's pupils, by their school."""
@@ -33,7 +36,18 @@ class Scope:
 
     @property
     def la_wide(self) -> Scope:
-        return Scope(self.la_id)
+        """The whole LA, as a school's figures are set beside."""
+        return Scope(self.la_id, pupils_only=True)
+
+    def linked_episodes(self, pupil_column: str) -> str:
+        """The condition on an episode's linked pupil (`pupil_column`, NULL when the episode
+        is linked to none) that keeps the scope's episodes; "" for every episode."""
+        if self.school_id is not None:
+            return (
+                f" AND {pupil_column} IN (SELECT id FROM pupil WHERE school = "
+                f"{int(self.school_id)})"
+            )
+        return f" AND {pupil_column} IS NOT NULL" if self.pupils_only else ""
 
 
 async def scope_for(viewer: Viewer, school_id: int | None = None) -> Scope:
@@ -134,7 +148,8 @@ def grouping(
     "all", with no joins when there is no breakdown. `outer`: rows with no pupil (episodes
     not linked to one) make a group of their own."""
     if dimension is None:
-        return "'all'", ""
+        # PostgreSQL refuses to GROUP BY a bare constant; a cast is an expression.
+        return "CAST('all' AS TEXT)", ""
     key, joins = GROUP_SQL[dimension]
     if outer:
         return (

@@ -67,16 +67,15 @@ async def trend(scope: Scope, period: Period, grain: Grain) -> list[Point]:
         f"WHERE {case_scope(scope)} GROUP BY bk.i"
     ):
         points[int(r["i"])].cases_opened = int(r["n"] or 0)
-    school = (
-        f" AND e.id IN (SELECT m.episode FROM episode_match m JOIN pupil p ON p.id = m.pupil "
-        f"WHERE p.school = {int(scope.school_id)} AND {LINKED_SQL})"
-        if scope.school_id is not None
-        else ""
+    linked = (
+        "(SELECT m.episode AS episode, MIN(m.pupil) AS pupil FROM episode_match m "
+        f"WHERE m.la = {int(scope.la_id)} AND {LINKED_SQL} GROUP BY m.episode)"
     )
     for r in await rows_of(
         f"WITH {cal} SELECT bk.i AS i, COUNT(e.id) AS n FROM bk JOIN missing_episode e "
-        "ON e.reported_at >= bk.since AND e.reported_at < bk.until "
-        f"WHERE e.la = {int(scope.la_id)}{school} GROUP BY bk.i"
+        f"ON e.reported_at >= bk.since AND e.reported_at < bk.until LEFT JOIN {linked} lk "
+        f"ON lk.episode = e.id WHERE e.la = {int(scope.la_id)}"
+        f"{scope.linked_episodes('lk.pupil')} GROUP BY bk.i"
     ):
         points[int(r["i"])].episodes = int(r["n"] or 0)
     return points

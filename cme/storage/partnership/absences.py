@@ -1,4 +1,4 @@
-"""Lists 4 and 5, read from the register over a period (by default the academic year so far):
+"""Lists 4 and 5, read over a period (by default the academic year so far):
 
 - "hidden missing": pupils never linked to a police episode who had an unexplained absence
   run (school days on which every marked session is N or O, a day with no mark neither
@@ -6,10 +6,9 @@
 - pupils with a part-day absence (the flags' notion: one session N or O, the other in
   school) who have linked episodes.
 
-Runs are found in the database as islands (the days of a run share the count of breaking
-days before them, a running sum per pupil), after a
-pupil's year is first tested for any N or O in the period at all, so that only those pupils'
-days are laid out.
+Both read `absence_day` (`cme.measures.absence_days`), written with the marks at import:
+a run's days share its first day, so a run's length within the period is a count of its rows
+there, and nothing unpacks the marks on a view.
 """
 
 from __future__ import annotations
@@ -19,29 +18,21 @@ from datetime import date, datetime
 from typing import Any
 
 from cme.access import Viewer
-from cme.matching_lists import MARKED_PRESENT, NEUTRAL_MARKS, UNEXPLAINED
 from cme.storage.clock import today
 from cme.storage.matching import LINKED_SQL, WAITING_SQL
+from cme.storage.measures.scope import day_sql
 from cme.storage.partnership.common import (
     Filters,
     Hidden,
     Page,
-    calendar,
     check,
     linked,
     page_of,
     pupil_filters,
-    symbols,
 )
 from cme.storage.policies import policy_for_la
 from cme.storage.values import as_day, as_moment
 from cme.timeline import academic_year, year_start
-
-_U, _P, _N = symbols(UNEXPLAINED), symbols(MARKED_PRESENT), symbols(NEUTRAL_MARKS)
-PART_DAY_SQL = f"((am IN ({_U}) AND pm IN ({_P})) OR (pm IN ({_U}) AND am IN ({_P})))"
-_ANY_UNEXPLAINED = " OR ".join(
-    f"SUBSTR(py.marks, win.start, win.len) LIKE '%{s}%'" for s in sorted(UNEXPLAINED)
-)
 
 
 def period(f: Filters, on: date | None = None) -> tuple[date, date]:
@@ -50,22 +41,35 @@ def period(f: Filters, on: date | None = None) -> tuple[date, date]:
     return f.since or year_start(academic_year(until)), until
 
 
-async def _days(viewer: Viewer, f: Filters, linked_pupils: bool) -> tuple[str, list[Any], Page]:
-    """The WITH part down to `days` (pupil, day, am, pm) and `part` (part-day absences)."""
+def _found(
+    viewer: Viewer, f: Filters, run_days: int, part_days_only: bool = False
+) -> tuple[str, list[Any], Page]:
+    """The WITH part down to `found`: one row per pupil of the filters with an unexplained
+    session in the period (linked or not), their runs of at least `run_days` days and their
+    part-day absences; with `part_days_only`, their part-day absences alone."""
     since, until = period(f)
-    cal = await calendar(viewer.la_id, since, until)
     where, args = pupil_filters(viewer, f)
-    ever = f"EXISTS (SELECT 1 {linked(viewer.la_id)})"
+    shortest = int(run_days)
+    # One row per run within the period (the days that are no run's make one more row, with
+    # no run_start), then one per pupil: a run crossing the period's start or end counts only
+    # its days inside. A part day is never a run day (its other session was in school).
     sql = (
-        f"WITH {cal}, win(yr, start, len) AS (SELECT yr, MIN(am), MAX(pm) - MIN(am) + 1 "
-        "FROM cal GROUP BY yr), "
-        "days AS (SELECT py.pupil, cal.day, SUBSTR(py.marks, cal.am, 1) AS am, "
-        "SUBSTR(py.marks, cal.pm, 1) AS pm FROM pupil p JOIN pupil_year py ON py.pupil = p.id "
-        "JOIN win ON win.yr = py.academic_year JOIN cal ON cal.yr = py.academic_year "
-        f"WHERE {where} AND {ever if linked_pupils else 'NOT ' + ever} "
-        f"AND ({_ANY_UNEXPLAINED})), "
-        "part AS (SELECT pupil, COUNT(*) AS part_days, MAX(day) AS last_part FROM days "
-        f"WHERE {PART_DAY_SQL} GROUP BY pupil)"
+        "WITH pieces AS (SELECT a.pupil, a.run_start, COUNT(*) AS length, MAX(a.day) AS last_day, "
+        "SUM(CASE WHEN a.part_day THEN 1 ELSE 0 END) AS part_days, "
+        "MAX(CASE WHEN a.part_day THEN a.day END) AS last_part "
+        "FROM absence_day a JOIN pupil p ON p.id = a.pupil "
+        # The pupil's own school is the absence day's (a pupil belongs to one school): said of
+        # both so that the database can read the days by school and day.
+        f"WHERE a.school IN (SELECT id FROM school WHERE la = {int(viewer.la_id)}) AND {where} "
+        f"AND a.day >= {day_sql(since)} AND a.day <= {day_sql(until)} "
+        f"{'AND a.part_day ' if part_days_only else ''}GROUP BY a.pupil, a.run_start), "
+        "found AS (SELECT pupil, "
+        f"SUM(CASE WHEN run_start IS NOT NULL AND length >= {shortest} THEN 1 ELSE 0 END) AS runs, "
+        f"MAX(CASE WHEN run_start IS NOT NULL AND length >= {shortest} THEN length ELSE 0 END) "
+        "AS longest, "
+        f"MAX(CASE WHEN run_start IS NOT NULL AND length >= {shortest} THEN last_day END) "
+        "AS last_run, SUM(part_days) AS part_days, MAX(last_part) AS last_part FROM pieces "
+        "GROUP BY pupil)"
     )
     return sql, args, Page([], 0, 1, 1, since, until)
 
@@ -110,32 +114,18 @@ async def hidden_missing(viewer: Viewer, filters: Filters, every_page: bool = Fa
     been linked to a police episode: the longest runs first."""
     check(viewer)
     run_days = filters.run_days or (await policy_for_la(viewer.la_id)).la_contact_school_days
-    sql, args, shell = await _days(viewer, filters, linked_pupils=False)
+    sql, args, shell = _found(viewer, filters, run_days)
     sql += (
-        ", known AS (SELECT pupil, day, CASE WHEN (am IN ({u}) OR am IN ({n})) AND "
-        "(pm IN ({u}) OR pm IN ({n})) THEN 1 ELSE 0 END AS u FROM days "
-        "WHERE NOT (am IN ({n}) AND pm IN ({n}))), "
-        "isl AS (SELECT pupil, day, u, SUM(1 - u) OVER (PARTITION BY pupil ORDER BY day "
-        "ROWS UNBOUNDED PRECEDING) AS grp FROM known), "
-        "runs AS (SELECT pupil, COUNT(*) AS length, MAX(day) AS last_day FROM isl WHERE u = 1 "
-        "GROUP BY pupil, grp), "
-        "run AS (SELECT pupil, COUNT(*) AS runs, MAX(length) AS longest, MAX(last_day) AS "
-        f"last_run FROM runs WHERE length >= {int(run_days)} GROUP BY pupil), "
-        # One row per pupil from both kinds at once: joining `run` and `part` to the pupils
-        # separately made PostgreSQL loop over one for each row of the other (its estimates
-        # of a CTE's rows are far too low).
-        "found AS (SELECT pupil, MAX(runs) AS runs, MAX(longest) AS longest, MAX(last_run) AS "
-        "last_run, MAX(part_days) AS part_days, MAX(last_part) AS last_part FROM ("
-        "SELECT pupil, runs, longest, last_run, 0 AS part_days, NULL AS last_part FROM run "
-        "UNION ALL SELECT pupil, 0, 0, NULL, part_days, last_part FROM part) f GROUP BY pupil), "
-        "hid AS (SELECT p.id AS pupil, found.runs, found.longest, found.last_run, "
+        ", hid AS (SELECT p.id AS pupil, found.runs, found.longest, found.last_run, "
         "found.part_days, found.last_part, "
         # A possible police match still waiting for an officer: not linked, so listed here,
         # but the officer is pointed to it.
         "(SELECT MIN(m.id) FROM episode_match m WHERE m.pupil = p.id "
         f"AND {WAITING_SQL}) AS waiting_match, "
-        f"{_NAMES} JOIN found ON found.pupil = p.id)"
-    ).format(u=_U, n=_N)
+        f"{_NAMES} JOIN found ON found.pupil = p.id "
+        "WHERE (found.runs > 0 OR found.part_days > 0) "
+        f"AND NOT EXISTS (SELECT 1 {linked(viewer.la_id)}))"
+    )
     kind = {Hidden.RUN: " WHERE runs > 0", Hidden.PART_DAY: " WHERE part_days > 0"}
     rows, total, page, pages = await page_of(
         sql,
@@ -170,16 +160,17 @@ async def part_day_with_episodes(
     """Pupils with part-day absences in the period who have linked episodes: the most
     part-day absences first."""
     check(viewer)
-    sql, args, shell = await _days(viewer, filters, linked_pupils=True)
+    # The join to the pupils' linked episodes keeps only linked pupils.
+    sql, args, shell = _found(viewer, filters, 1, part_days_only=True)
     sql += (
         ", eps AS (SELECT m.pupil, COUNT(*) AS episodes, MAX(e.reported_at) AS latest, "
         "SUM(CASE WHEN e.returned_at IS NULL THEN 1 ELSE 0 END) AS still_missing "
         "FROM episode_match m JOIN missing_episode e ON e.id = m.episode "
-        "JOIN part ON part.pupil = m.pupil "
+        "JOIN found ON found.pupil = m.pupil "
         f"WHERE m.la = {int(viewer.la_id)} AND e.la = {int(viewer.la_id)} AND {LINKED_SQL} "
         "GROUP BY m.pupil), "
-        f"pd AS (SELECT p.id AS pupil, part.part_days, part.last_part, eps.episodes, "
-        f"eps.latest, eps.still_missing, {_NAMES} JOIN part ON part.pupil = p.id "
+        "pd AS (SELECT p.id AS pupil, found.part_days, found.last_part, "
+        f"eps.episodes, eps.latest, eps.still_missing, {_NAMES} JOIN found ON found.pupil = p.id "
         "JOIN eps ON eps.pupil = p.id)"
     )
     rows, total, page, pages = await page_of(
