@@ -7,11 +7,14 @@ demo loads them through the same import as an upload.
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from cme.demo_data import BOYS, GIRLS, NEUTRAL, SURNAMES
+from cme.demo_registers import PupilLike
 
 TOWN = "Fernbridge"
 COUNTY = "Demoshire"
@@ -187,3 +190,24 @@ def demo_rows(
         cells += [""] * (len(rows[0]) - len(cells))
         rows.append(cells)
     return rows
+
+
+def pupils_rows(
+    pupils: Sequence[PupilLike],
+    seed: int,
+    looked_after: Collection[str] = (),
+    cp_plan: Collection[str] = (),
+) -> list[list[str]]:
+    """`demo_rows` for register pupils, in UPN order (the order decides who gets which
+    family, so the same pupils always get the same details)."""
+    children = [
+        DemoChild(p.upn, p.legal_forename, p.legal_surname, f"{p.date_of_birth:%d/%m/%Y}", p.gender)
+        for p in sorted(pupils, key=lambda p: p.upn)
+    ]
+    return demo_rows(children, seed, looked_after=looked_after, cp_plan=cp_plan)
+
+
+def to_csv(rows: Sequence[Sequence[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()

@@ -90,6 +90,14 @@ class EpisodePlan:
     held: HeldMeeting
     called: CalledMeeting
     now: datetime
+    # The year's episodes before the term's, in the police's earlier weekly files, oldest first
+    # (`cme.demo_history_episodes`; `cme.storage.demo_episodes.plan_for` adds them).
+    history: tuple[DemoEpisode, ...] = ()
+
+    @property
+    def every(self) -> tuple[DemoEpisode, ...]:
+        """Every episode the demo has, the year's and the term's, oldest first."""
+        return self.history + self.episodes
 
 
 def afternoons_missed(plan: EpisodePlan, open_days: Sequence[date]) -> dict[str, tuple[date, ...]]:
@@ -140,8 +148,8 @@ def demo_episodes(today: date, now: datetime | None = None) -> EpisodePlan:
     rng = random.Random(370_10)  # noqa: S311  (repeatable demo data, not secrets)
     extra = random.Random(370_11)  # noqa: S311  (for the cross-matching children)
     children = choose_children(today, rng)
-    drafts = [_draft(spec, children[spec.child], today, now, rng) for spec in TERM_SPECS]
-    matching = [_draft(spec, children[spec.child], today, now, extra) for spec in MATCHING_SPECS]
+    drafts = [draft(spec, children[spec.child], today, now, rng) for spec in TERM_SPECS]
+    matching = [draft(spec, children[spec.child], today, now, extra) for spec in MATCHING_SPECS]
     # The term's references as they were; each cross-matching episode numbered next after the
     # one before it (the term's steps are at least 3).
     serial = last = rng.randint(1000, 3000)
@@ -157,7 +165,7 @@ def demo_episodes(today: date, now: datetime | None = None) -> EpisodePlan:
     return EpisodePlan(tuple(episodes), _update(episodes), _held(episodes), _called(episodes), now)
 
 
-def _draft(spec: Spec, who: Who, today: date, now: datetime, rng: random.Random) -> DemoEpisode:
+def draft(spec: Spec, who: Who, today: date, now: datetime, rng: random.Random) -> DemoEpisode:
     """One episode, without its reference."""
     child, when, away, where, risk, scheme, kind = spec
     places = {f"other_la_{n}": c[4] for n, c in enumerate(OTHER_LA_CHILDREN, start=1)}

@@ -68,12 +68,12 @@ HANDED = frozenset({"with_la", "la_enquiries", "reviewed", "removal", "removed",
 _SCREENED = HANDED | {"enquiries", "refer_now", "referred"}
 _REMOVED = frozenset({"removed", "found"})
 
-_SCHOOL_ENQUIRIES = (
+SCHOOL_ENQUIRIES = (
     ("phoned_all", "phone", "No reply on any number on record"),
     ("home_visit", "home_visit", "Nobody home; post piling up behind the door"),
     ("staff", "in_person", "Class teacher and TA have heard nothing from the family"),
 )
-_LA_ENQUIRIES = (
+LA_ENQUIRIES = (
     ("la_records", "records", "No new address in housing, council tax or benefits records"),
     ("lost_pupil_database", "records", "No match in the lost pupil database"),
 )
@@ -112,7 +112,7 @@ class _Case:
     story: Story
 
 
-async def _viewers(role: Role, **where: Any) -> list[Viewer]:
+async def viewers(role: Role, **where: Any) -> list[Viewer]:
     query = Account.select(Account.id).where(Account.role == role.value, Account.active.eq(True))
     for column, value in where.items():
         query = query.where(getattr(Account, column) == value)
@@ -130,7 +130,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return min(datetime.combine(day, time(hour, minute), tzinfo=LONDON), clock.utcnow())
 
 
-async def _parent(pupil_id: int) -> tuple[str, str]:
+async def parent(pupil_id: int) -> tuple[str, str]:
     """Who the school would phone first, and on which number."""
     details = await current_details(pupil_id)
     for contact in sorted(details.contacts if details else (), key=lambda c: c.priority):
@@ -143,7 +143,7 @@ async def _school_side(staff: _Staff, case: _Case, days: Sequence[date], today: 
     """What the school does: the attendance officer's calls and enquiries, the DSL's screen,
     referral and hand-off, as far as the story goes."""
     work = case.story.work
-    who, number = await _parent(case.pupil_id)
+    who, number = await parent(case.pupil_id)
     await record_contact(
         staff.officer,
         case.id,
@@ -157,7 +157,7 @@ async def _school_side(staff: _Staff, case: _Case, days: Sequence[date], today: 
     enquiries = 0 if work in ("contacted", "closed") else min(run - 1, 1)
     if work in HANDED or work == "referred":
         enquiries = 2
-    for n, (kind, method, outcome) in enumerate(_SCHOOL_ENQUIRIES[:enquiries]):
+    for n, (kind, method, outcome) in enumerate(SCHOOL_ENQUIRIES[:enquiries]):
         await record_enquiry(
             staff.officer,
             case.id,
@@ -201,7 +201,7 @@ async def _la_side(cme: Viewer, staff: _Staff, case: _Case) -> None:
     if work not in ("la_enquiries", "reviewed", "removal", *_REMOVED):
         return
     more = work not in ("la_enquiries", "reviewed")
-    for kind, method, outcome in _LA_ENQUIRIES[: 2 if more else 1]:
+    for kind, method, outcome in LA_ENQUIRIES[: 2 if more else 1]:
         await record_enquiry(
             cme,
             case.id,
@@ -271,18 +271,21 @@ async def _told_cases(school_id: int, today: date) -> list[_Case]:
 async def seed_demo_cases(la_id: int, school_ids: Sequence[int], today: date) -> dict[str, int]:
     """Carry the demo's cases as far as each child's story goes; returns how many cases each
     piece of work (`WORK`) was done on. Call once, after the demo accounts exist."""
-    officers = await _viewers(Role.CME_OFFICER, la=la_id, school=None)
+    officers = await viewers(Role.CME_OFFICER, la=la_id, school=None)
     staff: dict[int, _Staff] = {}
     for school_id in school_ids:
-        attendance = await _viewers(Role.ATTENDANCE_OFFICER, school=school_id)
-        dsl = await _viewers(Role.DSL, school=school_id)
+        attendance = await viewers(Role.ATTENDANCE_OFFICER, school=school_id)
+        dsl = await viewers(Role.DSL, school=school_id)
         if attendance and dsl:
             staff[school_id] = _Staff(attendance[0], dsl[0])
     if not officers or not staff:
         return {}
     ids = [s for s in school_ids if s in staff]
+    # The past year's cases handed over are all closed: an open one is this term's.
     carried_on = CaseRow.exists().where(
-        CaseRow.school.is_in(ids), CaseRow.handed_to_la_at.is_not_null()
+        CaseRow.school.is_in(ids),
+        CaseRow.handed_to_la_at.is_not_null(),
+        CaseRow.status == Status.OPEN.value,
     )
     if await carried_on:
         return {}  # already done: the demo is seeded once

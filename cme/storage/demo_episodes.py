@@ -8,10 +8,12 @@ waiting, linked and decided."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from cme.access import Viewer
 from cme.demo_episodes import EpisodePlan, demo_episodes, to_csv
+from cme.demo_history_episodes import past_episodes
 from cme.matching.match import Band
 from cme.roles import Role
 from cme.storage import clock
@@ -61,20 +63,26 @@ async def _officers(la_id: int) -> list[Viewer]:
 
 
 def plan_for(today: date) -> EpisodePlan:
-    """The plan as seeded on `today`: nothing after the present moment (the import and the
-    actions refuse times in the future), counted back from it when `today` is today."""
+    """The plan as seeded on `today`, with the year's episodes before the term's: nothing
+    after the present moment (the import and the actions refuse times in the future),
+    counted back from it when `today` is today."""
     today = min(today, clock.today())
     now = min(clock.utcnow(), datetime.combine(today, time(23, 59), LONDON))
-    return demo_episodes(today, now)
+    term = demo_episodes(today, now)
+    return replace(term, history=past_episodes(today, term))
 
 
 async def seed_demo_episodes(la_id: int, today: date) -> dict[str, int]:
-    """Seed the LA's demo episodes once, after the demo's CME officers exist; returns what
-    was done (empty if the LA has episodes already or no CME officer)."""
+    """Seed the LA's term of demo episodes once, after the demo's CME officers exist and the
+    year before it (`cme.storage.demo_history`); returns what was done (empty if the LA has
+    episodes of its own already or no CME officer)."""
     officers = await _officers(la_id)
-    if not officers or await MissingEpisode.exists().where(MissingEpisode.la == la_id):
-        return {}
     plan = plan_for(today)
+    past = [e.reference for e in plan.history] or [""]
+    if not officers or await MissingEpisode.exists().where(
+        MissingEpisode.la == la_id, MissingEpisode.reference.not_in(past)
+    ):
+        return {}
     first = await import_file(None, la_id, to_csv(plan.episodes), FIRST_FILE, MAX_BYTES)
     stored = {
         r["reference"]: (int(r["id"]), int(r["child"]))
@@ -127,8 +135,8 @@ async def _match(la_id: int, plan: EpisodePlan, officers: Sequence[Viewer]) -> d
     wrong proposal (the other twin's, if the matcher made it), confirm up to `CONFIRMS` right
     ones, and leave at least `LEFT_WAITING` waiting."""
     await rematch(la_id)
-    child = {e.reference: e.child for e in plan.episodes}
-    upn = {e.reference: e.who.upn for e in plan.episodes}
+    child = {e.reference: e.child for e in plan.every}
+    upn = {e.reference: e.who.upn for e in plan.every}
     waiting = [dict(r) for r in await EpisodeMatch.raw(_REVIEW, la_id)]
     wrong = sorted(
         (r for r in waiting if r["upn"] != upn[r["reference"]]),

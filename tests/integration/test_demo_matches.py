@@ -44,7 +44,7 @@ def _linked(m: dict[str, Any]) -> bool:
 async def _pairs() -> list[tuple[DemoEpisode, str, dict[str, Any]]]:
     """Every stored pair: the demo's episode (the truth about its child), the pupil's UPN,
     and the pair."""
-    plan = {e.reference: e for e in plan_for(today()).episodes}
+    plan = {e.reference: e for e in plan_for(today()).every}
     references = {
         int(r["id"]): r["reference"]
         for r in await MissingEpisode.select(MissingEpisode.id, MissingEpisode.reference)
@@ -60,7 +60,7 @@ async def test_every_pupils_episode_is_linked_or_proposed_to_that_pupil(demo: ob
     plan = plan_for(today())
     pairs = await _pairs()
     found = {(e.reference, upn) for e, upn, m in pairs if m["decision"] != REJECTED}
-    ours = [e for e in plan.episodes if e.who.upn]
+    ours = [e for e in plan.every if e.who.upn]
     assert len(ours) >= 35
     missed = [e.child for e in ours if (e.reference, e.who.upn) not in found]
     assert missed == []
