@@ -1,6 +1,8 @@
 """The partnership's figures for one school (issue 12 §2): the same measures as the LA's page
 for the school's own pupils, with its trend beside the LA's average per 100 pupils on roll,
-so a DSL can see whether things are getting better."""
+so a DSL can see whether things are getting better. An attendance officer sees no figure
+about police episodes (the data layer does not count them for one; the tables leave their
+rows and columns out)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,15 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
-from cme.measures.tables import FigureTable
 from cme.storage.clock import today
-from cme.storage.measures.dashboard import Dashboard
 from cme.storage.measures.downloads import figures_for_page
+from cme.web import figures_charts as charts
+from cme.web import figures_names as words
+from cme.web.figures_choice import period_options, read_choice
+from cme.web.figures_download import download_table, downloader
+from cme.web.figures_tables import breakdown_table, school_tables
 from cme.web.guards import requires_school_staff
 from cme.web.pages import render, viewer_of
-from la_portal import figures_words as words
-from la_portal.figures import download_table, downloader, read_choice
 
 BASE = "/school/figures"
 
@@ -33,23 +36,23 @@ class SchoolFiguresController(Controller):
         found = await figures_for_page(viewer, choice.period, choice.grain, choice.dimension)
         board = found.board
         assert board is not None
-        tables = words.school_tables(board)
-        by = words.breakdown_table(choice.dimension, found.groups)
+        tables = school_tables(board)
+        by = breakdown_table(choice.dimension, found.groups, found.sees_episodes)
         return render(
             request,
             "school/figures.html",
             words=words,
             choice=choice,
-            options=words.period_options(today(), terms),
+            options=period_options(today(), terms),
             board=board,
             scope=board.school_name,
-            cards=words.cards(tables[words.HEADLINE], per_100_from=2),
+            cards=charts.cards(tables[words.HEADLINE], per_100_from=2),
             tables=tables,
             by=by,
-            trend_charts=words.trend_charts(tables[words.TREND], board.school_name),
-            stage_chart=words.counted_chart(tables[words.OPEN_BY_STAGE]),
-            outcome_chart=words.counted_chart(tables[words.CLOSED_BY_OUTCOME]),
-            by_chart=words.breakdown_chart(by),
+            trend_charts=charts.trend_charts(tables[words.TREND], board.school_name),
+            stage_chart=charts.counted_chart(tables[words.OPEN_BY_STAGE]),
+            outcome_chart=charts.counted_chart(tables[words.CLOSED_BY_OUTCOME]),
+            by_chart=charts.breakdown_chart(by),
             download=downloader(BASE, choice),
             here=BASE,
         )
@@ -57,8 +60,4 @@ class SchoolFiguresController(Controller):
     @get([f"/{slug}.xlsx" for slug in words.slugs(words.SCHOOL_DIMENSIONS)])
     async def download(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         # Their own school's figures: nothing to hide from themselves, so no shared variant.
-        return await download_table(request, words.SCHOOL_DIMENSIONS, False, False, _school_tables)
-
-
-def _school_tables(board: Dashboard, scope_name: str) -> dict[str, FigureTable]:
-    return words.school_tables(board)
+        return await download_table(request, words.SCHOOL_DIMENSIONS, False, False, school_tables)

@@ -18,7 +18,7 @@ from typing import Any
 
 from cme.cli.common import CommandError, _with_db, day_option
 from cme.measures.figures import Figures
-from cme.measures.periods import Period, academic_year_to_date
+from cme.measures.periods import YEARS_ACCEPTED, Period, academic_year_to_date
 from cme.measures.tables import headline_rows
 from cme.timeline import academic_year, year_start
 
@@ -44,11 +44,18 @@ class Report:
 
 def period_of(since: str | None, until: str | None) -> Period:
     """The period the options name: by default this academic year to date; --from alone runs
-    to today, --to alone from the start of its academic year."""
+    to today, --to alone from the start of its academic year. As on the figures page, both
+    lie in the years 2000 to 2099 (no trend is drawn here, so a long span is allowed)."""
     from cme.storage.clock import today
 
     first = day_option(since, "--from")
     last = day_option(until, "--to")
+    for day, option in ((first, "--from"), (last, "--to")):
+        if day is not None and day.year not in YEARS_ACCEPTED:
+            raise CommandError(
+                f"{option} {day.isoformat()} is outside the years the tracker counts: use a "
+                f"date from {YEARS_ACCEPTED[0]} to {YEARS_ACCEPTED[-1]}"
+            )
     if first is None and last is None:
         return academic_year_to_date(today())
     last = last or max(today(), first or today())

@@ -28,8 +28,8 @@ from cme.timeline import LONDON
 CONTENTS = "Contents"
 NUMBER_FORMATS = {Kind.COUNT: "#,##0", Kind.RATE: "0.0%", Kind.DAYS: "0.0", Kind.DECIMAL: "0.0"}
 # Excel refuses sheet names longer than this, or holding any of these.
-_SHEET_NAME_MAX = 31
-_NOT_IN_SHEET_NAMES = set("[]:*?/\\")
+SHEET_NAME_MAX = 31
+NOT_IN_SHEET_NAMES = frozenset("[]:*?/\\")
 _HEADING_FILL = PatternFill("solid", fgColor="F3F2F1")
 
 
@@ -40,15 +40,20 @@ class Section:
     sheet: str  # the sheet's name, and the page's heading
     about: str  # one line for the contents sheet
     tables: tuple[FigureTable, ...]
-    # Last year's tables of the same kind: below this term's in the workbook, not printed.
+    # Last year's tables of the same kind: below this term's, in the workbook and on the page.
     earlier: tuple[FigureTable, ...] = ()
 
     def __post_init__(self) -> None:
-        if len(self.sheet) > _SHEET_NAME_MAX or _NOT_IN_SHEET_NAMES & set(self.sheet):
+        if self.sheet != sheet_name(self.sheet):
             raise ValueError(f"{self.sheet!r} cannot name a sheet")
         # Frozen: the tables are made shareable once, here, so no section can hold any other.
         object.__setattr__(self, "tables", tuple(t.shareable() for t in self.tables))
         object.__setattr__(self, "earlier", tuple(t.shareable() for t in self.earlier))
+
+
+def sheet_name(text: str) -> str:
+    """`text` as a name Excel takes: a refused character becomes a space, cut to length."""
+    return "".join(" " if c in NOT_IN_SHEET_NAMES else c for c in text)[:SHEET_NAME_MAX]
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,11 @@ class Dimension(StrEnum):
     def label(self) -> str:
         return _DIMENSION_LABELS[self]
 
+    @property
+    def slug(self) -> str:
+        """Its breakdown table's name, in an address and a workbook: "by-year-group"."""
+        return f"by-{self.value.replace('_', '-')}"
+
 
 _DIMENSION_LABELS = {
     Dimension.SCHOOL: "School",

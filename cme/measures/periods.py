@@ -10,6 +10,12 @@ from enum import StrEnum
 
 from cme.timeline import academic_year, year_start
 
+# The years a figure may be asked for: a date outside them is a slip of the keyboard (and a
+# year before 1 has no year before it to compare with).
+YEARS_ACCEPTED = range(2000, 2100)
+# A longer custom period would draw a trend of hundreds of weeks.
+LONGEST_DAYS = 3 * 366
+
 
 class Grain(StrEnum):
     WEEK = "week"
@@ -144,9 +150,12 @@ def term_key(term: Period) -> str:
 
 
 def term_for_key(key: str, la_terms: Iterable[tuple[date, date]] = ()) -> Period | None:
-    """The term a `term_key` names, by the LA's dates; None if the key is not one."""
+    """The term a `term_key` names, by the LA's dates; None if the key is not one (or names
+    a year outside `YEARS_ACCEPTED`)."""
     year_text, _, name = (key or "").partition("-")
     if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
+        return None
+    if int(year_text) not in YEARS_ACCEPTED:
         return None
     chosen = next((t for t in TermName if t.value.lower() == name), None)
     if chosen is None:

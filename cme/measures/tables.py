@@ -4,11 +4,11 @@ the page shows. A table shared beyond the LA hides small numbers (`shareable`)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from cme.measures.figures import SUPPRESS_BELOW, SUPPRESSED, Figures, Group
+from cme.measures.figures import SUPPRESS_BELOW, SUPPRESSED, Figures, Group, Spread
 
 # A figure worked out from fewer than five children (sessions, a rate, a median) is
 # withheld with its count, as published statistics mark a confidential cell.
@@ -77,62 +77,135 @@ class FigureTable:
         at = self.headings.index(heading)
         return [row[at] for row in self.rows]
 
+    def row(self, label: str) -> list[Cell] | None:
+        """The row whose first cell reads `label`; None if the table has none."""
+        return next((r for r in self.rows if r and r[0].value == label), None)
+
 
 def _t(text: str) -> Cell:
     return Cell(text, Kind.TEXT)
 
 
-# The headline figures, in the order a report reads them: (label, how to read it off a
-# row of figures as (value, kind, children it rests on)).
-def headline_rows(f: Figures) -> list[tuple[str, Cell]]:
-    s = f.referral_days
-    absent = f.unexplained_absence_children
-    return [
-        (
-            "Unexplained absence sessions (N or O)",
-            Cell(f.unexplained_absence_sessions, children=absent),
-        ),
-        ("Children with unexplained absence", Cell(absent, children=absent)),
-        (
-            "Children hidden missing (not linked to an episode)",
-            Cell(f.hidden_missing_children, children=f.hidden_missing_children),
-        ),
-        ("CME cases opened (day one in the period)", Cell(f.cases_opened, children=f.cases_opened)),
-        ("CME cases closed (removals included)", Cell(f.cases_closed, children=f.cases_closed)),
-        ("Removals from roll under the 20-school-day rule", Cell(f.removals, children=f.removals)),
-        (
-            "Cases open at the end of the period",
-            Cell(f.cases_open_at_end, children=f.cases_open_at_end),
-        ),
-        ("Cases referred to the LA", Cell(f.referrals, children=f.referrals)),
-        ("School days from day one to LA referral: median", Cell(s.median, Kind.DAYS, s.count)),
-        ("School days to referral: lower quartile", Cell(s.lower_quartile, Kind.DAYS, s.count)),
-        ("School days to referral: upper quartile", Cell(s.upper_quartile, Kind.DAYS, s.count)),
-        ("School days to referral: shortest", Cell(s.shortest, Kind.DAYS, s.count)),
-        ("School days to referral: longest", Cell(s.longest, Kind.DAYS, s.count)),
-        ("Missing from home or care: episodes", Cell(f.episodes, children=f.episode_children)),
-        (
-            "Missing from home or care: children",
-            Cell(f.episode_children, children=f.episode_children),
-        ),
-        ("Repeat missing children", Cell(f.repeat_children, children=f.repeat_children)),
-        (
-            "Children back from missing: return interviews due",
-            Cell(f.return_interviews_due, children=f.return_interviews_due),
-        ),
-        (
-            "Return interviews held within 72 hours",
-            Cell(f.return_interviews_within_72h, children=f.return_interviews_due),
-        ),
-        (
-            "Return interviews held within 72 hours: rate",
-            Cell(
-                f.return_interviews_within_72h_rate if f.return_interviews_due else None,
-                Kind.RATE,
-                f.return_interviews_due,
-            ),
-        ),
-    ]
+def _count(value: int) -> Cell:
+    """A count of children, hidden (when shared) on itself."""
+    return Cell(value, children=value)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One headline figure: a name that stays put (cards, breakdown columns and rates per
+    100 pupils pick measures by it, so reordering the rows cannot mislabel them), the label
+    people read, and how to read its cell off a row of figures."""
+
+    key: str
+    label: str
+    cell: Callable[[Figures], Cell]
+    # About police episodes (hidden missing is worked out from them): shown only to those
+    # who may know of them, the LA's CME officers and a school's DSL.
+    episodes: bool = False
+
+
+def _days(pick: Callable[[Spread], float | int | None]) -> Callable[[Figures], Cell]:
+    return lambda f: Cell(pick(f.referral_days), Kind.DAYS, f.referral_days.count)
+
+
+def _interview_rate(f: Figures) -> Cell:
+    due = f.return_interviews_due
+    return Cell(f.return_interviews_within_72h_rate if due else None, Kind.RATE, due)
+
+
+# The headline figures, in the order a report reads them.
+HEADLINE_MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "sessions",
+        "Unexplained absence sessions (N or O)",
+        lambda f: Cell(f.unexplained_absence_sessions, children=f.unexplained_absence_children),
+    ),
+    Measure(
+        "absent",
+        "Children with unexplained absence",
+        lambda f: _count(f.unexplained_absence_children),
+    ),
+    Measure(
+        "hidden",
+        "Children hidden missing (not linked to an episode)",
+        lambda f: _count(f.hidden_missing_children),
+        episodes=True,
+    ),
+    Measure("opened", "CME cases opened (day one in the period)", lambda f: _count(f.cases_opened)),
+    Measure("closed", "CME cases closed (removals included)", lambda f: _count(f.cases_closed)),
+    Measure(
+        "removals", "Removals from roll under the 20-school-day rule", lambda f: _count(f.removals)
+    ),
+    Measure(
+        "open_at_end", "Cases open at the end of the period", lambda f: _count(f.cases_open_at_end)
+    ),
+    Measure("referrals", "Cases referred to the LA", lambda f: _count(f.referrals)),
+    Measure(
+        "days_median",
+        "School days from day one to LA referral: median",
+        _days(lambda s: s.median),
+    ),
+    Measure(
+        "days_lower",
+        "School days to referral: lower quartile",
+        _days(lambda s: s.lower_quartile),
+    ),
+    Measure(
+        "days_upper",
+        "School days to referral: upper quartile",
+        _days(lambda s: s.upper_quartile),
+    ),
+    Measure("days_shortest", "School days to referral: shortest", _days(lambda s: s.shortest)),
+    Measure("days_longest", "School days to referral: longest", _days(lambda s: s.longest)),
+    Measure(
+        "episodes",
+        "Missing from home or care: episodes",
+        lambda f: Cell(f.episodes, children=f.episode_children),
+        episodes=True,
+    ),
+    Measure(
+        "episode_children",
+        "Missing from home or care: children",
+        lambda f: _count(f.episode_children),
+        episodes=True,
+    ),
+    Measure(
+        "repeat", "Repeat missing children", lambda f: _count(f.repeat_children), episodes=True
+    ),
+    Measure(
+        "interviews_due",
+        "Children back from missing: return interviews due",
+        lambda f: _count(f.return_interviews_due),
+        episodes=True,
+    ),
+    # Judged on its own count: a handful held in time picks out those few children,
+    # however many were due.
+    Measure(
+        "interviews_held",
+        "Return interviews held within 72 hours",
+        lambda f: _count(f.return_interviews_within_72h),
+        episodes=True,
+    ),
+    Measure(
+        "interview_rate",
+        "Return interviews held within 72 hours: rate",
+        _interview_rate,
+        episodes=True,
+    ),
+)
+MEASURES = {m.key: m for m in HEADLINE_MEASURES}
+MATCHES_WAITING = "Police matches waiting for review (now)"
+
+
+def shown_measures(episodes: bool = True) -> list[Measure]:
+    """The headline measures a viewer is told of: without `episodes`, none about police
+    episodes, not even as a row of zeros."""
+    return [m for m in HEADLINE_MEASURES if episodes or not m.episodes]
+
+
+def headline_rows(f: Figures, episodes: bool = True) -> list[tuple[str, Cell]]:
+    return [(m.label, m.cell(f)) for m in shown_measures(episodes)]
 
 
 def headline(
@@ -140,22 +213,16 @@ def headline(
     matches_waiting: int | None = None,
     compare: Sequence[tuple[str, Figures]] = (),
     heading: str = "Figure",
+    episodes: bool = True,
 ) -> FigureTable:
     """The headline figures; `compare` adds a column for each other row of figures (the
     LA's beside a school's, last year's beside this term's)."""
-    others = [headline_rows(g) for _, g in compare]
     rows = [
-        [_t(label), cell, *(o[i][1] for o in others)]
-        for i, (label, cell) in enumerate(headline_rows(f))
+        [_t(m.label), m.cell(f), *(m.cell(g) for _, g in compare)] for m in shown_measures(episodes)
     ]
     if matches_waiting is not None:
-        rows.append(
-            [
-                _t("Police matches waiting for review (now)"),
-                Cell(matches_waiting),
-                *(_t("") for _ in others),
-            ]
-        )
+        # A few matches waiting are a few children: hidden on their own count when shared.
+        rows.append([_t(MATCHES_WAITING), _count(matches_waiting), *(_t("") for _ in compare)])
     return FigureTable(
         "headline", "Headline figures", ["Measure", heading, *(n for n, _ in compare)], rows
     )
@@ -164,33 +231,35 @@ def headline(
 def counted(slug: str, title: str, heading: str, rows: Sequence[tuple[str, int]]) -> FigureTable:
     """A list of groups with a count of cases each (open by stage, closed by outcome)."""
     return FigureTable(
-        slug, title, [heading, "Cases"], [[_t(label), Cell(n, children=n)] for label, n in rows]
+        slug, title, [heading, "Cases"], [[_t(label), _count(n)] for label, n in rows]
     )
 
 
-# The columns of a breakdown: (heading, the cell of a group's figures).
-BREAKDOWN_COLUMNS: list[tuple[str, int]] = [
-    ("Unexplained sessions", 0),
-    ("Children absent", 1),
-    ("Hidden missing", 2),
-    ("Cases opened", 3),
-    ("Cases closed", 4),
-    ("Removals", 5),
-    ("Referred to LA", 7),
-    ("Median days to referral", 8),
-    ("Episodes", 13),
-    ("Children missing", 14),
-    ("Repeat children", 15),
-    ("Interviews within 72h", 18),
-]
+# The columns of a breakdown: (heading, the measure it shows).
+BREAKDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Unexplained sessions", "sessions"),
+    ("Children absent", "absent"),
+    ("Hidden missing", "hidden"),
+    ("Cases opened", "opened"),
+    ("Cases closed", "closed"),
+    ("Removals", "removals"),
+    ("Referred to LA", "referrals"),
+    ("Median days to referral", "days_median"),
+    ("Episodes", "episodes"),
+    ("Children missing", "episode_children"),
+    ("Repeat children", "repeat"),
+    ("Interviews within 72h", "interview_rate"),
+)
 
 
-def breakdown(slug: str, title: str, heading: str, groups: Sequence[Group]) -> FigureTable:
-    rows = []
-    for g in groups:
-        cells = headline_rows(g.figures)
-        rows.append([_t(g.label), *(cells[i][1] for _, i in BREAKDOWN_COLUMNS)])
-    return FigureTable(slug, title, [heading, *(h for h, _ in BREAKDOWN_COLUMNS)], rows)
+def breakdown(
+    slug: str, title: str, heading: str, groups: Sequence[Group], episodes: bool = True
+) -> FigureTable:
+    columns = [
+        (h, MEASURES[k]) for h, k in BREAKDOWN_COLUMNS if episodes or not MEASURES[k].episodes
+    ]
+    rows = [[_t(g.label), *(m.cell(g.figures) for _, m in columns)] for g in groups]
+    return FigureTable(slug, title, [heading, *(h for h, _ in columns)], rows)
 
 
 @dataclass(frozen=True)
@@ -200,12 +269,20 @@ class TrendRow:
     children: int
     cases_opened: int
     episodes: int
+    episode_children: int  # the children the episodes were about: what hides a few
     extra: list[Cell] = field(default_factory=list)
 
 
+TREND_EPISODES = "Episodes"
+
+
 def trend_table(
-    rows: Sequence[TrendRow], heading: str, extra_headings: Sequence[str] = ()
+    rows: Sequence[TrendRow],
+    heading: str,
+    extra_headings: Sequence[str] = (),
+    episodes: bool = True,
 ) -> FigureTable:
+    """The trend, a row a week or month; without `episodes`, no column of episodes."""
     return FigureTable(
         "trend",
         "Week by week" if heading == "Week" else "Month by month",
@@ -214,16 +291,16 @@ def trend_table(
             "Unexplained sessions",
             "Children absent",
             "Cases opened",
-            "Episodes",
+            *([TREND_EPISODES] if episodes else []),
             *extra_headings,
         ],
         [
             [
                 _t(r.label),
                 Cell(r.sessions, children=r.children),
-                Cell(r.children, children=r.children),
-                Cell(r.cases_opened, children=r.cases_opened),
-                Cell(r.episodes, children=r.episodes),
+                _count(r.children),
+                _count(r.cases_opened),
+                *([Cell(r.episodes, children=r.episode_children)] if episodes else []),
                 *r.extra,
             ]
             for r in rows

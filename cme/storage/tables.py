@@ -566,6 +566,20 @@ class AbsenceDay(Table, tablename="absence_day"):
     sessions = Integer()
     part_day = Boolean(default=False)
     run_start = Date(null=True, default=None)
+    run_end = Date(null=True, default=None)
+    run_length = Integer(default=0)  # the whole run's days, inside the period or not
+
+
+class AbsenceWeek(Table, tablename="absence_week"):
+    """A school's week of absence days added up: the weekly trend reads these instead of
+    every day of every pupil. Written from `absence_day` in the same transaction."""
+
+    id: Serial
+    school = ForeignKey(School, null=False, on_delete=OnDelete.cascade)
+    academic_year = Integer()
+    week = Date()  # its Monday
+    sessions = Integer()
+    children = Integer()
 
 
 # --- end data for the partnership (issue 12) ---
@@ -603,6 +617,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     InterventionMeeting,
     EpisodeMatch,
     AbsenceDay,
+    AbsenceWeek,
 )
 
 UNIQUE_INDEXES = {

@@ -24,9 +24,11 @@ from cme.measures.figures import Dimension
 from cme.measures.periods import Grain, Period
 from cme.storage.measures.backfill import fill_absence_days
 from cme.storage.measures.dashboard import breakdown, dashboard
-from cme.storage.tables import AuditEvent, Pupil
-from la_portal import figures_words as words
-from la_portal.figures_words import DATES, parse_choice
+from cme.storage.tables import AuditEvent, PupilYear
+from cme.web import figures_names as words
+from cme.web.figures_choice import parse_choice
+from cme.web.figures_names import DATES
+from cme.web.figures_tables import breakdown_table, la_tables, per_100, school_tables
 from tests.integration.helpers import World, sign_in
 from tests.integration.partnership_world import CME, LA, OTHER_CME, build
 from tests.integration.test_case_actions import viewer
@@ -35,6 +37,9 @@ from tests.integration.test_case_actions import viewer
 SPAN = {"period": DATES, "from": "2024-09-01", "to": "2025-12-31", "grain": "month"}
 PERIOD = Period(date(2024, 9, 1), date(2025, 12, 31))
 AUTUMN = {"period": DATES, "from": "2024-09-01", "to": "2024-12-31"}
+# A school's pupils on roll are those with a register in the year the period ends in.
+SCHOOL_SPAN = {"period": DATES, "from": "2024-09-01", "to": "2025-08-31", "grain": "month"}
+SCHOOL_PERIOD = Period(date(2024, 9, 1), date(2025, 8, 31))
 DSL_A = "dsl.a@test.example"
 
 
@@ -157,10 +162,8 @@ async def test_the_la_page_shows_the_figures_the_data_layer_returns(
     assert page.status_code == 200
     assert 'href="/la/figures" aria-current="page"' in page.text  # "Figures" in the nav
     board = await dashboard(la.me, PERIOD, Grain.MONTH)
-    expected = words.la_tables(board, "First LA")
-    by_school = words.breakdown_table(
-        Dimension.SCHOOL, await breakdown(la.me, PERIOD, Dimension.SCHOOL)
-    )
+    expected = la_tables(board)
+    by_school = breakdown_table(Dimension.SCHOOL, await breakdown(la.me, PERIOD, Dimension.SCHOOL))
     expected[by_school.slug] = by_school
     got = page_tables(page.text)
     assert set(got) == set(expected)
@@ -243,14 +246,12 @@ async def test_every_breakdown_and_one_school(client: httpx.AsyncClient, la: LA)
     for dimension in Dimension:
         page = await client.get("/la/figures", params={**SPAN, "by": dimension.value})
         assert page.status_code == 200, dimension
-        expected = words.breakdown_table(dimension, await breakdown(la.me, PERIOD, dimension))
+        expected = breakdown_table(dimension, await breakdown(la.me, PERIOD, dimension))
         assert page_tables(page.text)[expected.slug] == texts(expected), dimension
     school_b = la.world.school_b
     page = await client.get("/la/figures", params={**SPAN, "school": str(school_b)})
     board = await dashboard(la.me, PERIOD, Grain.MONTH, school_b)
-    assert page_tables(page.text)["headline"] == texts(
-        words.la_tables(board, "School B")["headline"]
-    )
+    assert page_tables(page.text)["headline"] == texts(la_tables(board)["headline"])
     assert "Figures for <strong>School B</strong>" in page.text
     got = await client.get("/la/figures/headline.xlsx", params={**SPAN, "school": str(school_b)})
     title, _, rows, _ = workbook(got.content)
@@ -268,39 +269,50 @@ async def test_a_school_sees_itself_beside_the_las_average(
     await sign_in(client, DSL_A)
     # Another school asked for in the address changes nothing: the school sees itself.
     page = await client.get(
-        "/school/figures", params={**SPAN, "school": str(la.world.school_b), "by": "gender"}
+        "/school/figures",
+        params={**SCHOOL_SPAN, "school": str(la.world.school_b), "by": "gender"},
     )
     assert page.status_code == 200
     assert 'href="/school/figures" aria-current="page"' in page.text
     me = await viewer(DSL_A)
-    board = await dashboard(me, PERIOD, Grain.MONTH)
+    board = await dashboard(me, SCHOOL_PERIOD, Grain.MONTH)
     assert board.school_name == "School A"
     tables = page_tables(page.text)
-    for slug, table in words.school_tables(board).items():
+    for slug, table in school_tables(board).items():
         assert tables[slug] == texts(table), slug
-    gender = words.breakdown_table(Dimension.GENDER, await breakdown(me, PERIOD, Dimension.GENDER))
+    gender = breakdown_table(Dimension.GENDER, await breakdown(me, SCHOOL_PERIOD, Dimension.GENDER))
     assert tables["by-gender"] == texts(gender)
-    # Per 100 pupils on roll, worked out here from the counts.
-    pupils_a = await Pupil.count().where(Pupil.school == la.world.school_a)
-    pupils_la = await Pupil.count().where(
-        Pupil.school.is_in([la.world.school_a, la.world.school_b])
+    # Per 100 pupils on roll (a register in the year the period ends in), worked out here.
+    on_roll = PupilYear.count().where(PupilYear.academic_year == 2024)
+    pupils_a = await on_roll.where(PupilYear.school == la.world.school_a)
+    pupils_la = await PupilYear.count().where(
+        (PupilYear.academic_year == 2024)
+        & PupilYear.school.is_in([la.world.school_a, la.world.school_b])
     )
+    assert pupils_a > 0 and pupils_la > pupils_a
     assert (board.pupils, board.la_pupils) == (pupils_a, pupils_la)
     headline = {r[0]: r[1:] for r in tables["headline"][1]}
     own, theirs = board.figures, board.la_figures
     assert theirs is not None
     sessions = headline["Unexplained absence sessions (N or O)"]
-    assert sessions[1] == words.per_100(own.unexplained_absence_sessions, pupils_a).text
-    assert sessions[2] == words.per_100(theirs.unexplained_absence_sessions, pupils_la).text
+    assert sessions[1] == per_100(own.unexplained_absence_sessions, pupils_a).text
+    assert sessions[2] == per_100(theirs.unexplained_absence_sessions, pupils_la).text
     assert float(sessions[1]) == round(100 * own.unexplained_absence_sessions / pupils_a, 1)
     assert headline["Cases referred to the LA"][1:] == ["", ""]  # no rate for this one
     assert tables["headline"][0][-1] == "LA average per 100 pupils"
     assert "Police matches" not in page.text  # the LA's queue is not a school's business
     assert "School B" not in page.text
+    # The DSL is told of police episodes and hidden missing: their rows, column, series.
+    assert "Missing from home or care: episodes" in headline
+    assert "Children hidden missing (not linked to an episode)" in headline
+    assert "Episodes" in tables["trend"][0] and "Hidden missing" in tables["by-gender"][0]
+    assert "Missing episodes" in page.text
     # Its downloads: the page's tables, no shared variant, on the audit trail.
     assert "share=1" not in page.text
     for slug in ("headline", "trend", "by-gender"):
-        got = await client.get(f"/school/figures/{slug}.xlsx", params={**SPAN, "by": "gender"})
+        got = await client.get(
+            f"/school/figures/{slug}.xlsx", params={**SCHOOL_SPAN, "by": "gender"}
+        )
         assert got.status_code == 200, slug
         title, headings, rows, _ = workbook(got.content)
         assert (headings, rows) == (tables[slug][0], blank(tables[slug][1])), slug
@@ -308,6 +320,43 @@ async def test_a_school_sees_itself_beside_the_las_average(
     assert len(await audited()) == 3
     # Breakdowns a school's page does not offer are not there to download.
     assert (await client.get("/school/figures/by-school.xlsx")).status_code == 404
+
+
+# Words that would tell an attendance officer police episodes, or hidden missing, exist.
+EPISODE_WORDS = ("episode", "missing from home", "hidden missing", "return interview", "repeat")
+
+
+def _told_of_episodes(text: str) -> list[str]:
+    return [w for w in EPISODE_WORDS if w in text.casefold()]
+
+
+async def test_an_attendance_officer_is_not_told_of_episodes(
+    client: httpx.AsyncClient, la: LA
+) -> None:
+    await sign_in(client, "ao.a@test.example")
+    seen = []
+    for by in words.SCHOOL_DIMENSIONS:
+        page = await client.get("/school/figures", params={**SCHOOL_SPAN, "by": by.value})
+        assert page.status_code == 200, by
+        assert _told_of_episodes(page.text) == [], by
+        tables = page_tables(page.text)
+        seen.append(tables[by.slug])
+        # Nor in any download: every table the page offers.
+        for slug in tables:
+            got = await client.get(
+                f"/school/figures/{slug}.xlsx", params={**SCHOOL_SPAN, "by": by.value}
+            )
+            assert got.status_code == 200, slug
+            title, headings, rows, note = workbook(got.content)
+            assert (headings, rows) == (tables[slug][0], blank(tables[slug][1])), slug
+            everything = " ".join([title, note, *headings, *(c for r in rows for c in r)])
+            assert _told_of_episodes(everything) == [], slug
+    # What is left is still there: the absence, the cases, their breakdowns.
+    headline = {r[0]: r[1] for r in page_tables(page.text)["headline"][1]}
+    assert headline["Unexplained absence sessions (N or O)"] != "0"
+    assert "CME cases opened (day one in the period)" in headline
+    assert all("Children absent" in headings for headings, _ in seen)
+    assert 'data-card="Unexplained absence sessions"' in page.text
 
 
 # --- who may see what --------------------------------------------------------------------

@@ -369,7 +369,9 @@ async def test_the_las_dashboard(m: Measures) -> None:
     assert board.figures == OCT_LA
     assert board.matches_waiting == 1
     assert board.la_figures is None and board.la_trend == [] and board.school_name == ""
-    assert board.pupils == 13  # 8 in School A (with pupil_a), 5 in School B (with pupil_b)
+    # On roll: the pupils with this year's register, 7 in School A and 4 in School B (the
+    # world's own pupil_a and pupil_b have none).
+    assert board.pupils == 11
     assert [p.episodes for p in board.trend] == [3, 1, 3, 2, 0]
     assert board.open_by_stage[-1] == (CLOSED_SINCE, 1)
 
@@ -383,7 +385,7 @@ async def test_a_schools_dashboard_is_its_own_school_beside_the_la(m: Measures) 
     assert board.figures == BREAKDOWNS[Dimension.SCHOOL][0][1]
     assert board.la_figures == OCT_LA_PUPILS
     assert board.matches_waiting is None  # the LA's queue is not the school's business
-    assert (board.pupils, board.la_pupils) == (8, 13)
+    assert (board.pupils, board.la_pupils) == (7, 11)
     # k1 at school enquiries, k9 and k10 with the LA, k4 closed since; k2 and k12 returned.
     assert board.open_by_stage == [
         ("School enquiries under way", 1),
@@ -420,7 +422,9 @@ async def test_a_cme_officer_reads_one_school_of_the_la(m: Measures) -> None:
     board = await dashboard(m.me, OCT, school_id=m.world.school_b)
     assert board.scope == Scope(m.world.la_id, m.world.school_b)
     assert board.figures == BREAKDOWNS[Dimension.SCHOOL][1][1]
-    assert board.school_name == "School B" and board.la_figures == OCT_LA_PUPILS
+    assert board.school_name == "School B"
+    # The officer's page for one school is not set beside the LA: only a school's own is.
+    assert board.la_figures is None and board.la_trend == []
 
 
 async def test_who_reads_which_figures(m: Measures) -> None:
@@ -431,13 +435,22 @@ async def test_who_reads_which_figures(m: Measures) -> None:
     with pytest.raises(Refused):
         await breakdown(await viewer(ADMIN), OCT, Dimension.SCHOOL)
     # A school's staff read their own school, whatever they ask for.
-    for email in (DSL_A, AO_A):
+    # Only the DSL among them is told of police episodes (docs/rules.md §7).
+    for email, episodes in ((DSL_A, True), (AO_A, False)):
         who = await viewer(email)
-        assert await scope_for(who) == Scope(m.world.la_id, m.world.school_a)
-        assert await scope_for(who, m.world.school_b) == Scope(m.world.la_id, m.world.school_a)
-        assert await scope_for(who, m.world.school_other_la) == Scope(
-            m.world.la_id, m.world.school_a
-        )
+        own = Scope(m.world.la_id, m.world.school_a, episodes=episodes)
+        assert await scope_for(who) == own
+        assert await scope_for(who, m.world.school_b) == own
+        assert await scope_for(who, m.world.school_other_la) == own
+    # The attendance officer's figures carry no episode and no hidden-missing count.
+    board = await dashboard(await viewer(AO_A), OCT)
+    assert not board.sees_episodes
+    assert (board.figures.episodes, board.figures.hidden_missing_children) == (0, 0)
+    assert sum(p.episodes for p in board.trend) == 0
+    assert (
+        board.figures.unexplained_absence_sessions
+        == BREAKDOWNS[Dimension.SCHOOL][0][1].unexplained_absence_sessions
+    )
     # A CME officer: another LA's school, or a school that does not exist, is not found.
     with pytest.raises(NotFound):
         await scope_for(m.me, m.world.school_other_la)

@@ -130,6 +130,15 @@ async def test_without_json_it_prints_a_table_for_people(cme, la: World) -> None
             ("--la", "370", "--from", "2024-12-01", "--to", "2024-09-01"),
             "--to 2024-09-01 is before --from 2024-12-01",
         ),
+        # Dates the figures page would not take either (year 1 has no year before it).
+        (("--la", "370", "--to", "9999-12-31"), "--to 9999-12-31 is outside the years"),
+        (
+            ("--la", "370", "--from", "2024-09-01", "--to", "9999-12-31"),
+            "use a date from 2000 to 2099",
+        ),
+        (("--la", "370", "--from", "0001-01-01"), "--from 0001-01-01 is outside the years"),
+        (("--la", "370", "--to", "0001-01-01"), "--to 0001-01-01 is outside the years"),
+        (("--la", "370", "--from", "1999-12-31", *AUTUMN[2:]), "--from 1999-12-31 is outside"),
     ],
 )
 async def test_mistakes_are_one_line_naming_what_to_fix(cme, args, words) -> None:  # type: ignore[no-untyped-def]

@@ -106,10 +106,13 @@ async def la(world: World) -> World:
     return world
 
 
-def _table(page: str, slug: str) -> list[list[str]]:
-    """The rows (headings first) of the page's table `slug`, as the reader sees them."""
+def _table(page: str, slug: str, when: str = "this-term") -> list[list[str]]:
+    """The rows (headings first) of the page's table `slug` for this term (or `when`
+    "last-year"), as the reader sees them."""
     found = re.search(
-        rf'<table class="pack-table[^"]*" data-table="{slug}">(.*?)</table>', page, re.S
+        rf'<table class="pack-table[^"]*" data-table="{slug}" data-when="{when}">(.*?)</table>',
+        page,
+        re.S,
     )
     assert found, f"no {slug} table on the page"
     return [
@@ -215,6 +218,40 @@ async def test_the_breakdowns_hide_small_numbers_and_last_year_is_below_in_the_w
     assert outcomes == [["Outcome", THIS_TERM, LAST_YEAR], ["Returned to school", SUPPRESSED, 0]]
 
 
+def _captions(page: str) -> list[tuple[str, str]]:
+    """Each table of the page as (data-when, caption), in page order."""
+    return re.findall(
+        r'<table class="pack-table[^"]*" data-table="[^"]*" data-when="([^"]*)">\s*'
+        r"<caption>([^<]*)</caption>",
+        page,
+    )
+
+
+async def test_the_page_carries_every_table_of_the_workbook_last_year_included(
+    la: World, client: httpx.AsyncClient
+) -> None:
+    await sign_in(client, CME)
+    pack = await termly_pack(await viewer(CME), "2024-autumn")
+    page = (await client.get(PACK)).text
+    expected = [
+        (when, t.title)
+        for section in pack.sections
+        for when, tables in (("this-term", section.tables), ("last-year", section.earlier))
+        for t in tables
+    ]
+    assert [(w, html.unescape(c)) for w, c in _captions(page)] == expected
+    assert sum(1 for w, _ in expected if w == "last-year") == 6  # a breakdown each
+    sheets = await _download(client)
+    for section in pack.sections:
+        titles = {r[0] for r in sheets[section.sheet].iter_rows(values_only=True)}
+        for t in (*section.tables, *section.earlier):
+            assert t.title in titles, (section.sheet, t.title)
+    # Last year's school breakdown, as printed: School A's five children, a session each.
+    last_year = _table(page, "by-school", "last-year")
+    assert last_year[0][0] == "School" and ["School A", "5", "5"] == last_year[1][:3]
+    assert "the same term last year</h3>" in page
+
+
 async def test_with_nothing_from_last_year_there_is_no_last_year_column(
     la: World, client: httpx.AsyncClient
 ) -> None:
@@ -246,7 +283,16 @@ async def test_only_the_las_cme_officers_may_make_the_pack(
 
 @pytest.mark.parametrize(
     ("term", "words"),
-    [("2024-winter", "There is no term called"), ("2099-autumn", "has not started yet")],
+    [
+        ("2024-winter", "There is no term called"),
+        ("2099-autumn", "has not started yet"),
+        # Years no pack can be made for (nor a year before them compared with).
+        ("0000-autumn", "There is no term called"),
+        ("0001-autumn", "There is no term called"),
+        ("1999-autumn", "There is no term called"),
+        ("9999-summer", "There is no term called"),
+        ("2100-autumn", "There is no term called"),
+    ],
 )
 async def test_a_term_that_cannot_be_packed_is_a_clear_message(
     la: World, client: httpx.AsyncClient, term: str, words: str
@@ -258,6 +304,18 @@ async def test_a_term_that_cannot_be_packed_is_a_clear_message(
         assert words in html.unescape(got.text)
         assert 'value="2024-autumn"' in got.text  # the terms it can be made for
     assert await AuditEvent.count().where(AuditEvent.action == Action.PACK_DOWNLOADED.value) == 0
+
+
+async def test_the_first_and_last_terms_a_key_may_name_are_pages_not_errors(
+    la: World, client: httpx.AsyncClient
+) -> None:
+    await sign_in(client, CME)
+    first = await client.get("/la/figures/pack?term=2000-autumn")
+    assert first.status_code == 200
+    assert _table(first.text, "headline")[1] == ["Unexplained absence sessions (N or O)", "0"]
+    # The last: named, but not started.
+    last = await client.get("/la/figures/pack?term=2099-summer")
+    assert last.status_code == 404 and "has not started yet" in html.unescape(last.text)
 
 
 async def test_the_default_is_the_current_term(la: World, client: httpx.AsyncClient) -> None:

@@ -179,6 +179,11 @@ def test_term_keys_name_a_term_in_an_address() -> None:
     wide_digits = "\uff12\uff10\uff12\uff14-autumn"  # digits, but not ASCII ones
     for bad in ("", "2024", "2024-winter", "24-autumn", wide_digits, "abcd-autumn"):
         assert term_for_key(bad) is None, bad
+    # Only the years 2000 to 2099: year 0 has no date, year 1 no year before it to compare.
+    for outside in ("0000-autumn", "0001-autumn", "1999-summer", "2100-autumn", "9999-summer"):
+        assert term_for_key(outside) is None, outside
+    for edge in ("2000-autumn", "2099-summer"):
+        assert term_for_key(edge) is not None, edge
 
 
 def test_a_year_earlier_falls_back_from_29_february_to_the_28th() -> None:
@@ -232,7 +237,7 @@ def test_sessions_and_part_days() -> None:
         ),
     )
     assert found == [
-        AbsenceDay(date(2024, 10, 1), 2, False, date(2024, 10, 1)),
+        AbsenceDay(date(2024, 10, 1), 2, False, date(2024, 10, 1), date(2024, 10, 1), 1),
         AbsenceDay(date(2024, 10, 2), 1, True, None),
         AbsenceDay(date(2024, 10, 3), 1, True, None),
         AbsenceDay(date(2024, 10, 4), 1, False, None),
@@ -259,6 +264,9 @@ def test_a_run_goes_on_through_days_with_no_mark_and_a_closed_session() -> None:
         (date(2024, 10, 7), 1, date(2024, 10, 3)),
         (date(2024, 10, 8), 2, date(2024, 10, 3)),
     ]
+    # Every day of the run knows where it ends and its length in days counted (three: the
+    # unmarked Friday and the weekend do not count).
+    assert {(d.run_end, d.run_length) for d in found} == {(date(2024, 10, 8), 3)}
     assert not any(d.part_day for d in found)
 
 
@@ -276,11 +284,11 @@ def test_a_day_in_school_or_explained_breaks_a_run() -> None:
             }
         ),
     )
-    assert [(d.day, d.run_start) for d in found] == [
-        (date(2024, 11, 18), date(2024, 11, 18)),
-        (date(2024, 11, 19), date(2024, 11, 18)),
-        (date(2024, 11, 21), date(2024, 11, 21)),
-        (date(2024, 11, 25), date(2024, 11, 25)),
+    assert [(d.day, d.run_start, d.run_end, d.run_length) for d in found] == [
+        (date(2024, 11, 18), date(2024, 11, 18), date(2024, 11, 19), 2),
+        (date(2024, 11, 19), date(2024, 11, 18), date(2024, 11, 19), 2),
+        (date(2024, 11, 21), date(2024, 11, 21), date(2024, 11, 21), 1),
+        (date(2024, 11, 25), date(2024, 11, 25), date(2024, 11, 25), 1),
     ]
 
 

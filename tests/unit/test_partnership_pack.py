@@ -111,7 +111,7 @@ def test_no_last_year_is_said_in_words() -> None:
     bare = Pack(**{**pack.__dict__, "last_year": None})
     contents = load_workbook(io.BytesIO(workbook(bare)))[CONTENTS]
     facts = {r[0]: r[1] for r in _rows(contents) if r[0]}
-    assert facts["Same term last year"].startswith("No figures")
+    assert str(facts["Same term last year"]).startswith("No figures")
 
 
 def test_a_formula_in_a_label_stays_text() -> None:
@@ -202,6 +202,9 @@ def test_a_term_key_names_a_whole_term_and_its_last_year() -> None:
         ("2025-winter", "There is no term called \u201c2025-winter\u201d"),
         ("autumn", "for example 2025-autumn"),
         ("2026-autumn", "has not started yet"),
+        ("0000-autumn", "There is no term called"),
+        ("0001-autumn", "There is no term called"),
+        ("9999-summer", "There is no term called"),
     ],
 )
 def test_a_term_that_cannot_be_packed_is_said_so_with_the_terms_that_can(

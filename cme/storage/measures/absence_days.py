@@ -10,11 +10,22 @@ from cme.measures.absence_days import absence_days
 from cme.storage.bulk import Connection
 
 CHUNK = 500
-COLUMNS = ("pupil", "school", "academic_year", "day", "week", "sessions", "part_day", "run_start")
+COLUMNS = (
+    "pupil",
+    "school",
+    "academic_year",
+    "day",
+    "week",
+    "sessions",
+    "part_day",
+    "run_start",
+    "run_end",
+    "run_length",
+)
 
 
 async def store_absence_days(
-    db: Connection, school_id: int, written: Mapping[tuple[int, int], str]
+    db: Connection, school_id: int, written: Mapping[tuple[int, int], str], weeks: bool = True
 ) -> None:
     """Replace the absence days of every (pupil, academic year) in `written` by those of its
     marks as now written."""
@@ -32,8 +43,33 @@ async def store_absence_days(
                 *chunk,
             )
     rows = [
-        (pupil, school_id, year, d.day, d.week, d.sessions, d.part_day, d.run_start)
+        (
+            pupil,
+            school_id,
+            year,
+            d.day,
+            d.week,
+            d.sessions,
+            d.part_day,
+            d.run_start,
+            d.run_end,
+            d.run_length,
+        )
         for (pupil, year), marks in sorted(written.items())
         for d in absence_days(year, marks)
     ]
     await db.insert("absence_day", COLUMNS, rows)
+    # The school's weeks of those years added up again, from the days as now stored (not by
+    # the migrations that ran before the weeks were kept).
+    for year in sorted(by_year) if weeks else []:
+        await db.fetch(
+            "DELETE FROM absence_week WHERE school = ? AND academic_year = ?", school_id, year
+        )
+        await db.fetch(
+            "INSERT INTO absence_week (school, academic_year, week, sessions, children) "
+            "SELECT school, academic_year, week, SUM(sessions), COUNT(DISTINCT pupil) "
+            "FROM absence_day WHERE school = ? AND academic_year = ? "
+            "GROUP BY school, academic_year, week",
+            school_id,
+            year,
+        )

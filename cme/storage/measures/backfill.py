@@ -14,7 +14,7 @@ from cme.storage.values import as_day, as_moment
 from cme.timeline import LONDON
 
 
-async def fill_absence_days() -> None:
+async def fill_absence_days(weeks: bool = True) -> None:
     async with write_transaction():
         db = Connection()
         schools = [
@@ -27,7 +27,7 @@ async def fill_absence_days() -> None:
                 "SELECT pupil, academic_year, marks FROM pupil_year WHERE school = ?", school
             )
             written = {(int(r["pupil"]), int(r["academic_year"])): r["marks"] for r in rows}
-            await store_absence_days(db, school, written)
+            await store_absence_days(db, school, written, weeks)
 
 
 async def fill_referral_days() -> None:

@@ -8,12 +8,14 @@ and weighing the two ranked values either side of a quartile.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 from cme.episodes.interview import RETURN_INTERVIEW_HOURS
 from cme.measures.figures import Dimension, Figures, Spread, quantile
 from cme.measures.periods import Period
+from cme.storage.engine import current_engine
 from cme.storage.episode_children import REPEAT
 from cme.storage.matching import LINKED_SQL
 from cme.storage.measures.scope import Scope, day_sql, grouping, moments, within_hours
@@ -34,31 +36,43 @@ def absence_scope(scope: Scope, table: str = "a") -> str:
     return f"{table}.school IN (SELECT id FROM school WHERE la = {int(scope.la_id)})"
 
 
+def within(scope: Scope, period: Period) -> str:
+    """The scope's absence days `a` in the period: read by the index on (school, day)."""
+    return (
+        f"a.day >= {day_sql(period.first)} AND a.day <= {day_sql(period.last)} "
+        f"AND {absence_scope(scope)}"
+    )
+
+
 async def absences(scope: Scope, period: Period, dimension: Dimension | None) -> Rows:
-    """Unexplained (N or O) sessions in the period, and the children who had them."""
+    """Unexplained (N or O) sessions in the period, and the children who had them. Each
+    pupil's days are added up first, so a breakdown joins one row a pupil, not one a day."""
     key, joins = grouping(dimension, "a.pupil")
     return await rows_of(
-        f"SELECT {key} AS g, SUM(a.sessions) AS sessions, COUNT(DISTINCT a.pupil) AS children "
-        f"FROM absence_day a {joins} WHERE a.day >= {day_sql(period.first)} "
-        f"AND a.day <= {day_sql(period.last)} AND {absence_scope(scope)} GROUP BY {key}"
+        f"WITH a AS (SELECT a.pupil, SUM(a.sessions) AS sessions FROM absence_day a "
+        f"WHERE {within(scope, period)} GROUP BY a.pupil) "
+        f"SELECT {key} AS g, SUM(a.sessions) AS sessions, COUNT(*) AS children "
+        f"FROM a {joins} GROUP BY {key}"
     )
 
 
 async def hidden_missing(scope: Scope, period: Period, dimension: Dimension | None) -> Rows:
     """Pupils never linked to a police episode with, in the period, an unexplained absence
     run at least as long as the LA's threshold for handing an absence to the LA, or a
-    part-day absence: the cross-check list's children (docs/rules.md §7)."""
-    run_days = (await policy_for_la(scope.la_id)).la_contact_school_days
-    within = (
-        f"a.day >= {day_sql(period.first)} AND a.day <= {day_sql(period.last)} "
-        f"AND {absence_scope(scope)}"
-    )
+    part-day absence: the cross-check list's children (docs/rules.md §7).
+
+    A run shorter than the threshold can never count, so only longer runs' days are read; a
+    run wholly inside the period counts from any one of its days, and only a run across the
+    period's first or last day is counted day by day."""
+    run_days = int((await policy_for_la(scope.la_id)).la_contact_school_days)
+    inside = f"a.run_start >= {day_sql(period.first)} AND a.run_end <= {day_sql(period.last)}"
     key, joins = grouping(dimension, "h.pupil")
+    days = f"FROM absence_day a WHERE {within(scope, period)}"
     return await rows_of(
-        "WITH found AS ("
-        f"SELECT a.pupil FROM absence_day a WHERE {within} AND a.run_start IS NOT NULL "
-        f"GROUP BY a.pupil, a.run_start HAVING COUNT(*) >= {int(run_days)} "
-        f"UNION SELECT a.pupil FROM absence_day a WHERE {within} AND a.part_day), "
+        f"WITH found AS (SELECT a.pupil {days} "
+        f"AND (a.part_day OR (a.run_length >= {run_days} AND {inside})) "
+        f"UNION SELECT a.pupil {days} AND a.run_length >= {run_days} AND NOT ({inside}) "
+        f"GROUP BY a.pupil, a.run_start HAVING COUNT(*) >= {run_days}), "
         "h AS (SELECT f.pupil FROM found f WHERE NOT EXISTS (SELECT 1 FROM episode_match m "
         f"JOIN missing_episode e ON e.id = m.episode WHERE m.pupil = f.pupil "
         f"AND m.la = {int(scope.la_id)} AND e.la = {int(scope.la_id)} AND {LINKED_SQL})) "
@@ -172,6 +186,18 @@ def _int(row: Mapping[str, Any], name: str) -> int:
     return int(row.get(name) or 0)
 
 
+async def _none() -> Rows:
+    return []
+
+
+async def at_once(*reads: Awaitable[Any]) -> list[Any]:
+    """The statements at once, each on its own connection, when no transaction holds one
+    (a transaction's one connection runs one statement at a time)."""
+    if current_engine().current_transaction.get() is not None:
+        return [await r for r in reads]
+    return list(await asyncio.gather(*reads))
+
+
 async def figures(
     scope: Scope, period: Period, dimension: Dimension | None = None
 ) -> dict[str, Figures]:
@@ -181,22 +207,29 @@ async def figures(
     def of(row: Mapping[str, Any]) -> Figures:
         return found.setdefault(str(row["g"]), Figures())
 
-    for r in await absences(scope, period, dimension):
+    absent, hidden, cased, spreads, away = await at_once(
+        absences(scope, period, dimension),
+        hidden_missing(scope, period, dimension) if scope.episodes else _none(),
+        cases(scope, period, dimension),
+        referral_days(scope, period, dimension),
+        episodes(scope, period, dimension) if scope.episodes else _none(),
+    )
+    for r in absent:
         f = of(r)
         f.unexplained_absence_sessions = _int(r, "sessions")
         f.unexplained_absence_children = _int(r, "children")
-    for r in await hidden_missing(scope, period, dimension):
+    for r in hidden:
         of(r).hidden_missing_children = _int(r, "hidden")
-    for r in await cases(scope, period, dimension):
+    for r in cased:
         f = of(r)
         f.cases_opened = _int(r, "opened")
         f.cases_closed = _int(r, "closed")
         f.removals = _int(r, "removals")
         f.cases_open_at_end = _int(r, "open_at_end")
         f.referrals = _int(r, "referrals")
-    for g, spread in (await referral_days(scope, period, dimension)).items():
+    for g, spread in spreads.items():
         found.setdefault(g, Figures()).referral_days = spread
-    for r in await episodes(scope, period, dimension):
+    for r in away:
         f = of(r)
         f.episodes = _int(r, "episodes")
         f.episode_children = _int(r, "children")

@@ -3,16 +3,18 @@ with their breakdowns, trend and the state of the caseload, for one viewer's sco
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cme.access import Viewer
 from cme.cases.case import Stage
 from cme.cases.outcomes import Outcome
-from cme.measures.figures import NOT_KNOWN, NOT_LINKED, Dimension, Figures, Group
+from cme.measures.figures import NOT_KNOWN, NOT_LINKED, Dimension, Figures, Group, Spread
 from cme.measures.periods import Grain, Period
 from cme.storage.matching import WAITING_SQL
 from cme.storage.measures import counts
-from cme.storage.measures.counts import case_scope, rows_of
+from cme.storage.measures.counts import Rows, case_scope, rows_of
 from cme.storage.measures.scope import Scope, day_sql, scope_for
 from cme.storage.measures.trend import Point, pupils_on_roll, trend
 from cme.storage.tables import LocalAuthority, School
@@ -31,7 +33,10 @@ class Dashboard:
     trend: list[Point]
     pupils: int
     matches_waiting: int | None = None  # the LA's, now; not shown to a school
+    # False for an attendance officer: no episode or hidden-missing figure is shown.
+    sees_episodes: bool = True
     school_name: str = ""
+    scope_name: str = ""  # whose figures: the one school's name, or the LA's
     # A school's view compares itself with the whole LA.
     la_figures: Figures | None = None
     la_trend: list[Point] = field(default_factory=list)
@@ -42,25 +47,44 @@ async def dashboard(
     viewer: Viewer, period: Period, grain: Grain = Grain.WEEK, school_id: int | None = None
 ) -> Dashboard:
     scope = await scope_for(viewer, school_id)
+    # The statements run side by side, each on its own connection (`counts.at_once`): the
+    # page waits for the slowest, not for their sum.
+    reads: list[Awaitable[Any]] = [
+        counts.figures(scope, period),
+        open_by_stage(scope, period),
+        closed_by_outcome(scope, period),
+        trend(scope, period, grain),
+        pupils_on_roll(scope, period),
+        matches_waiting(scope) if scope.school_id is None else _nothing(),
+    ]
+    if viewer.school_id is not None:
+        # A school's own page sets itself beside the LA; an officer's page for one school
+        # does not.
+        la = scope.la_wide
+        reads += [counts.figures(la, period), trend(la, period, grain), pupils_on_roll(la, period)]
+    found = await counts.at_once(*reads)
     board = Dashboard(
         scope=scope,
         period=period,
         grain=grain,
-        figures=(await counts.figures(scope, period))["all"],
-        open_by_stage=await open_by_stage(scope, period),
-        closed_by_outcome=await closed_by_outcome(scope, period),
-        trend=await trend(scope, period, grain),
-        pupils=await pupils_on_roll(scope),
+        figures=found[0]["all"],
+        open_by_stage=found[1],
+        closed_by_outcome=found[2],
+        trend=found[3],
+        pupils=found[4],
+        matches_waiting=found[5],
+        sees_episodes=scope.episodes,
     )
-    if scope.school_id is None:
-        board.matches_waiting = await matches_waiting(scope)
-    else:
-        board.school_name = await _school_name(scope.school_id)
-        la = scope.la_wide
-        board.la_figures = (await counts.figures(la, period))["all"]
-        board.la_trend = await trend(la, period, grain)
-        board.la_pupils = await pupils_on_roll(la)
+    board.scope_name = viewer.la_name
+    if scope.school_id is not None:
+        board.school_name = board.scope_name = await school_name(scope.school_id)
+    if viewer.school_id is not None:
+        board.la_figures, board.la_trend, board.la_pupils = found[6]["all"], found[7], found[8]
     return board
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def breakdown(
@@ -82,7 +106,8 @@ async def groups(scope: Scope, period: Period, dimension: Dimension) -> list[Gro
     merged: dict[str, Group] = {}
     for key, f in found.items():
         label = group_label(dimension, key)
-        if label in merged:  # "" and NULL are both "Not known"
+        # A safety net: the SQL groups every "Not known" ("", NULL, "U") as one already.
+        if label in merged:
             merged[label].figures = _add(merged[label].figures, f)
         else:
             merged[label] = Group(label, label, f)
@@ -101,7 +126,7 @@ async def _schools(scope: Scope) -> dict[str, tuple[str, str]]:
     return {str(r["id"]): (r["urn"], r["name"]) for r in await query}
 
 
-async def _school_name(school_id: int) -> str:
+async def school_name(school_id: int) -> str:
     row = await School.select(School.name).where(School.id == school_id).first()
     return str(row["name"]) if row else ""
 
@@ -138,14 +163,30 @@ def _order(dimension: Dimension, label: str) -> tuple[int, int, str]:
 
 def _add(a: Figures, b: Figures) -> Figures:
     """Two groups that are one ("" and no value): counts add. Distinct-children counts add
-    too, since a pupil has one value of the group; the spread keeps the larger group's."""
+    too, since a pupil has one value of the group. Two spreads cannot be added: the merged
+    group keeps only how many cases it rests on (its median and quartiles shown as
+    unknown), unless one side had none."""
     total = Figures()
     for name in Figures.__dataclass_fields__:
         if name == "referral_days":
-            total.referral_days = max(a.referral_days, b.referral_days, key=lambda s: s.count)
+            total.referral_days = _add_spreads(a.referral_days, b.referral_days)
         elif name != "return_interviews_within_72h_rate":
             setattr(total, name, getattr(a, name) + getattr(b, name))
     return total.finish()
+
+
+def _add_spreads(a: Spread, b: Spread) -> Spread:
+    if not a.count or not b.count:
+        return a if a.count else b
+    return Spread(count=a.count + b.count)
+
+
+def _labelled(found: dict[str, int], labels: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """Counts by known key in the order `labels` gives, then every other key (a value the
+    tracker no longer knows, or none) added up as one "Not known"."""
+    ordered = [(label, found.pop(key)) for key, label in labels if key in found]
+    unknown = sum(found.values())
+    return ordered + ([(NOT_KNOWN, unknown)] if unknown else [])
 
 
 async def open_by_stage(scope: Scope, period: Period) -> list[tuple[str, int]]:
@@ -157,13 +198,10 @@ async def open_by_stage(scope: Scope, period: Period) -> list[tuple[str, int]]:
         f"COUNT(*) AS n FROM cme_case c WHERE {case_scope(scope)} AND c.day_one <= {last} "
         f"AND (c.closed_on IS NULL OR c.closed_on > {last}) GROUP BY 1"
     )
-    found = {str(r["k"]): int(r["n"]) for r in rows}
-    ordered = [(s.label, found.pop(s.value)) for s in Stage if s.value in found]
+    found = _counts(rows)
     since = found.pop("closed_since", 0)
-    ordered += [(NOT_KNOWN, n) for n in found.values()]
-    if since:
-        ordered.append((CLOSED_SINCE, since))
-    return ordered
+    ordered = _labelled(found, [(s.value, s.label) for s in Stage])
+    return ordered + ([(CLOSED_SINCE, since)] if since else [])
 
 
 async def closed_by_outcome(scope: Scope, period: Period) -> list[tuple[str, int]]:
@@ -172,9 +210,16 @@ async def closed_by_outcome(scope: Scope, period: Period) -> list[tuple[str, int
         f"AND c.closed_on >= {day_sql(period.first)} AND c.closed_on <= {day_sql(period.last)} "
         "GROUP BY c.outcome"
     )
-    found = {str(r["k"]): int(r["n"]) for r in rows}
-    ordered = [(o.label, found.pop(o.value)) for o in Outcome if o.value in found]
-    return ordered + [(NOT_KNOWN, n) for n in found.values()]
+    return _labelled(_counts(rows), [(o.value, o.label) for o in Outcome])
+
+
+def _counts(rows: Rows) -> dict[str, int]:
+    """Counts by key; NULL and "" are one key (both "Not known")."""
+    found: dict[str, int] = {}
+    for r in rows:
+        key = "" if r["k"] is None else str(r["k"])
+        found[key] = found.get(key, 0) + int(r["n"] or 0)
+    return found
 
 
 async def matches_waiting(scope: Scope) -> int:

@@ -12,7 +12,8 @@ from cme.measures.figures import Dimension, Group
 from cme.measures.periods import Grain, Period
 from cme.storage import audit
 from cme.storage.engine import write_transaction
-from cme.storage.measures.dashboard import Dashboard, breakdown, dashboard
+from cme.storage.measures.counts import at_once
+from cme.storage.measures.dashboard import Dashboard, breakdown, dashboard, school_name
 from cme.storage.measures.scope import scope_for
 from cme.storage.tables import School
 
@@ -24,6 +25,8 @@ class Reading:
     # The viewer's LA's schools (id, name), for a CME officer's choice of school.
     schools: list[tuple[int, str]] = field(default_factory=list)
     scope_name: str = ""  # the LA's name, or the one school's
+    # False for a school's attendance officer: no figure about police episodes is shown.
+    sees_episodes: bool = True
 
 
 async def figures_for_page(
@@ -35,8 +38,10 @@ async def figures_for_page(
 ) -> Reading:
     """The dashboard and the chosen breakdown, in the viewer's scope (a school's staff their
     own school, whatever `school_id` says)."""
-    board = await dashboard(viewer, period, grain, school_id)
-    groups = await breakdown(viewer, period, dimension, school_id)
+    board, groups = await at_once(
+        dashboard(viewer, period, grain, school_id),
+        breakdown(viewer, period, dimension, school_id),
+    )
     schools: list[tuple[int, str]] = []
     if viewer.school_id is None:
         rows = await (
@@ -45,7 +50,7 @@ async def figures_for_page(
             .order_by(School.name)
         )
         schools = [(int(r["id"]), str(r["name"])) for r in rows]
-    return Reading(board, groups, schools, board.school_name or viewer.la_name)
+    return Reading(board, groups, schools, board.scope_name, board.sees_episodes)
 
 
 async def figures_download(
@@ -62,7 +67,8 @@ async def figures_download(
     given, else the dashboard), read with the download's audit row."""
     async with write_transaction():
         scope = await scope_for(viewer, school_id)
-        reading = Reading(scope_name=await _scope_name(viewer, scope.school_id))
+        name = viewer.la_name if scope.school_id is None else await school_name(scope.school_id)
+        reading = Reading(scope_name=name, sees_episodes=scope.episodes)
         if dimension is None:
             reading.board = await dashboard(viewer, period, grain, school_id)
         else:
@@ -77,10 +83,3 @@ async def figures_download(
             detail["school"] = scope.school_id
         await audit.record(Action.FIGURES_DOWNLOADED, viewer=viewer, **detail)
     return reading
-
-
-async def _scope_name(viewer: Viewer, school_id: int | None) -> str:
-    if school_id is None:
-        return viewer.la_name
-    row = await School.select(School.name).where(School.id == school_id).first()
-    return str(row["name"]) if row else ""

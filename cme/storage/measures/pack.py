@@ -231,9 +231,10 @@ def _beside(
     this: Sequence[tuple[str, int]],
     last: Sequence[tuple[str, int]] | None,
 ) -> FigureTable:
-    """Counts of cases by group, this term's beside last year's (a group either had)."""
-    now, then = dict(this), dict(last or ())
-    labels = [label for label, _ in this] + [label for label, _ in last or () if label not in now]
+    """Counts of cases by group, this term's beside last year's (a group either had). A
+    label given twice is one group: its counts add, never overwrite."""
+    now, then = _by_label(this), _by_label(last or ())
+    labels = list(now) + [label for label in then if label not in now]
     rows = [
         [
             Cell(label, Kind.TEXT),
@@ -246,10 +247,17 @@ def _beside(
     return FigureTable(slug, title, headings, rows)
 
 
+def _by_label(rows: Sequence[tuple[str, int]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for label, n in rows:
+        found[label] = found.get(label, 0) + n
+    return found
+
+
 async def _breakdown(scope: Scope, period: Period, dimension: Dimension) -> FigureTable:
     found = await groups(scope, period, dimension)
     return breakdown(
-        f"by-{dimension.value.replace('_', '-')}",
+        dimension.slug,
         f"{dimension.label}: {period.name}",
         dimension.label,
         found,
@@ -266,6 +274,7 @@ async def _trend(scope: Scope, period: Period) -> FigureTable:
                 p.unexplained_absence_children,
                 p.cases_opened,
                 p.episodes,
+                p.episode_children,
             )
             for p in points
         ],

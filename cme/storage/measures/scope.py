@@ -27,6 +27,10 @@ class Scope:
     # Only episodes linked to a pupil of the LA's schools: the LA's figures set beside a
     # school's, whose episodes are its own pupils' (docs/rules.md §8).
     pupils_only: bool = False
+    # Police episodes, and hidden missing (which is worked out from them), are for the LA's
+    # CME officers and a school's DSL only: an attendance officer is not told whether a
+    # pupil has episodes (docs/rules.md §7), not even as a count.
+    episodes: bool = True
 
     def pupils(self, pupil: str = "p") -> str:
         """The scope's pupils, by their school."""
@@ -37,7 +41,7 @@ class Scope:
     @property
     def la_wide(self) -> Scope:
         """The whole LA, as a school's figures are set beside."""
-        return Scope(self.la_id, pupils_only=True)
+        return Scope(self.la_id, pupils_only=True, episodes=self.episodes)
 
     def linked_episodes(self, pupil_column: str) -> str:
         """The condition on an episode's linked pupil (`pupil_column`, NULL when the episode
@@ -56,7 +60,7 @@ async def scope_for(viewer: Viewer, school_id: int | None = None) -> Scope:
     if viewer.role is Role.LA_ADMIN or not viewer.sees_pupils:
         raise Refused("The partnership's figures are for CME officers and school staff.")
     if viewer.school_id is not None:
-        return Scope(viewer.la_id, viewer.school_id)
+        return Scope(viewer.la_id, viewer.school_id, episodes=viewer.role is Role.DSL)
     if viewer.role is not Role.CME_OFFICER:
         raise Refused("The partnership's figures are for CME officers and school staff.")
     if school_id is None:
@@ -101,8 +105,9 @@ def within_hours(later: str, earlier: str, hours: int) -> str:
 
 _CURRENT = "valid_to IS NULL"
 _AREA_JOIN = (
-    "LEFT JOIN (SELECT pupil, REPLACE(UPPER(postcode), ' ', '') AS pc FROM pupil_detail "
-    f"WHERE {_CURRENT}) det ON det.pupil = p.id"
+    # One row a pupil even should two versions both be current.
+    "LEFT JOIN (SELECT pupil, MAX(REPLACE(UPPER(postcode), ' ', '')) AS pc FROM pupil_detail "
+    f"WHERE {_CURRENT} GROUP BY pupil) det ON det.pupil = p.id"
 )
 _LAC_JOIN = (
     "LEFT JOIN (SELECT DISTINCT pupil FROM pupil_status WHERE status = 'looked_after' "
@@ -122,8 +127,14 @@ NO_SEN = "No SEN recorded"
 
 GROUP_SQL: dict[Dimension, tuple[str, str]] = {
     Dimension.SCHOOL: ("CAST(p.school AS TEXT)", ""),
-    Dimension.YEAR_GROUP: ("p.year_group", ""),
-    Dimension.GENDER: ("p.gender", ""),
+    # Blank and unknown values make one group in the database, so that a group's figures
+    # (its median above all) are worked out over all of it.
+    Dimension.YEAR_GROUP: (f"COALESCE(NULLIF(TRIM(p.year_group), ''), '{NOT_KNOWN}')", ""),
+    Dimension.GENDER: (
+        "CASE UPPER(SUBSTR(TRIM(COALESCE(p.gender, '')), 1, 1)) WHEN 'M' THEN 'Male' "
+        f"WHEN 'F' THEN 'Female' ELSE '{NOT_KNOWN}' END",
+        "",
+    ),
     Dimension.AREA: (
         f"CASE WHEN LENGTH(det.pc) > 3 THEN SUBSTR(det.pc, 1, LENGTH(det.pc) - 3) "
         f"ELSE '{NOT_KNOWN}' END",

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cme.measures.periods import Grain, Period, buckets, monday
+from cme.measures.periods import Grain, Period, buckets
 from cme.storage.matching import LINKED_SQL
-from cme.storage.measures.counts import absence_scope, case_scope, rows_of
+from cme.storage.measures.counts import absence_scope, case_scope, rows_of, within
 from cme.storage.measures.scope import Scope, day_sql, moments
+from cme.timeline import academic_year
 
 
 @dataclass
@@ -21,6 +22,33 @@ class Point:
     unexplained_absence_children: int = 0
     cases_opened: int = 0
     episodes: int = 0
+    episode_children: int = 0  # the children those episodes were about
+
+
+async def _weeks(scope: Scope, points: list[Point]) -> None:
+    """Whole weeks from each school's weeks added up at import (a pupil is at one school, so
+    the schools' children add up); a week the period cuts, from its days."""
+    whole = [p for p in points if (p.period.last - p.period.first).days == 6]
+    if whole:
+        at = {p.period.first: p for p in whole}
+        for r in await rows_of(
+            "SELECT w.week AS k, SUM(w.sessions) AS s, SUM(w.children) AS c FROM absence_week w "
+            f"WHERE {absence_scope(scope, 'w')} AND w.week >= {day_sql(whole[0].period.first)} "
+            f"AND w.week <= {day_sql(whole[-1].period.first)} GROUP BY w.week"
+        ):
+            week = r["k"] if isinstance(r["k"], date) else date.fromisoformat(str(r["k"]))
+            if week in at:
+                at[week].unexplained_absence_sessions = int(r["s"] or 0)
+                at[week].unexplained_absence_children = int(r["c"] or 0)
+    for p in points:
+        if p in whole:
+            continue
+        rows = await rows_of(
+            "SELECT SUM(a.sessions) AS s, COUNT(DISTINCT a.pupil) AS c FROM absence_day a "
+            f"WHERE {within(scope, p.period)}"
+        )
+        p.unexplained_absence_sessions = int(rows[0]["s"] or 0)
+        p.unexplained_absence_children = int(rows[0]["c"] or 0)
 
 
 def _bucket_values(points: list[Point]) -> str:
@@ -34,28 +62,17 @@ def _bucket_values(points: list[Point]) -> str:
 
 async def trend(scope: Scope, period: Period, grain: Grain) -> list[Point]:
     points = [Point(p) for p in buckets(period, grain)]
-    between = (
-        f"a.day >= {day_sql(period.first)} AND a.day <= {day_sql(period.last)} "
-        f"AND {absence_scope(scope)}"
-    )
+    between = within(scope, period)
     if grain is Grain.WEEK:
-        # The stored Monday groups a week's rows with no join against the weeks.
-        at = {monday(p.period.first): p for p in points}
-        for r in await rows_of(
-            "SELECT a.week AS k, SUM(a.sessions) AS s, COUNT(DISTINCT a.pupil) AS c "
-            f"FROM absence_day a WHERE {between} GROUP BY a.week"
-        ):
-            week = r["k"] if isinstance(r["k"], date) else date.fromisoformat(str(r["k"]))
-            if week in at:
-                at[week].unexplained_absence_sessions = int(r["s"] or 0)
-                at[week].unexplained_absence_children = int(r["c"] or 0)
+        await _weeks(scope, points)
     else:
         # "YYYY-MM" of the day: the same text on both engines.
         month = "SUBSTR(CAST(a.day AS TEXT), 1, 7)"
         by_month = {f"{p.period.first:%Y-%m}": p for p in points}
         for r in await rows_of(
-            f"SELECT {month} AS k, SUM(a.sessions) AS s, COUNT(DISTINCT a.pupil) AS c "
-            f"FROM absence_day a WHERE {between} GROUP BY {month}"
+            f"SELECT w.k AS k, SUM(w.s) AS s, COUNT(*) AS c FROM (SELECT {month} AS k, a.pupil, "
+            f"SUM(a.sessions) AS s FROM absence_day a WHERE {between} GROUP BY {month}, a.pupil) w "
+            "GROUP BY w.k"
         ):
             if str(r["k"]) in by_month:
                 by_month[str(r["k"])].unexplained_absence_sessions = int(r["s"] or 0)
@@ -71,16 +88,24 @@ async def trend(scope: Scope, period: Period, grain: Grain) -> list[Point]:
         "(SELECT m.episode AS episode, MIN(m.pupil) AS pupil FROM episode_match m "
         f"WHERE m.la = {int(scope.la_id)} AND {LINKED_SQL} GROUP BY m.episode)"
     )
-    for r in await rows_of(
-        f"WITH {cal} SELECT bk.i AS i, COUNT(e.id) AS n FROM bk JOIN missing_episode e "
+    episodes = (
+        f"WITH {cal} SELECT bk.i AS i, COUNT(e.id) AS n, COUNT(DISTINCT e.child) AS c "
+        "FROM bk JOIN missing_episode e "
         f"ON e.reported_at >= bk.since AND e.reported_at < bk.until LEFT JOIN {linked} lk "
         f"ON lk.episode = e.id WHERE e.la = {int(scope.la_id)}"
         f"{scope.linked_episodes('lk.pupil')} GROUP BY bk.i"
-    ):
+    )
+    for r in await rows_of(episodes) if scope.episodes else []:
         points[int(r["i"])].episodes = int(r["n"] or 0)
+        points[int(r["i"])].episode_children = int(r["c"] or 0)
     return points
 
 
-async def pupils_on_roll(scope: Scope) -> int:
-    rows = await rows_of(f"SELECT COUNT(*) AS n FROM pupil p WHERE {scope.pupils()}")
+async def pupils_on_roll(scope: Scope, period: Period) -> int:
+    """Pupils with a register in the academic year the period ends in: a pupil who left in
+    an earlier year is no longer on roll, though their record stays."""
+    rows = await rows_of(
+        f"SELECT COUNT(*) AS n FROM pupil_year py WHERE {scope.pupils('py')} "
+        f"AND py.academic_year = {academic_year(period.last)}"
+    )
     return int(rows[0]["n"] or 0)

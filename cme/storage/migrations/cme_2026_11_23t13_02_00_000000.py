@@ -3,8 +3,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 ID = "2026-11-23T13:02:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = (
-    "data for the partnership: absence days from the registers already stored, and the time "
-    "to referral of cases already handed to the LA"
+    "data for the partnership: the time to referral of cases already handed to the LA"
 )
 
 
@@ -14,9 +13,9 @@ async def forwards():
     async def fill():
         # Plain SQL on named columns only (cme.storage.measures.backfill), so that a later
         # change to the tables cannot break this step on a database that has none of the rows.
-        from cme.storage.measures.backfill import fill_absence_days, fill_referral_days
+        # The absence days are filled by 13:04, once their every column is there.
+        from cme.storage.measures.backfill import fill_referral_days
 
-        await fill_absence_days()
         await fill_referral_days()
 
     manager.add_raw(fill)

@@ -14,11 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cme.exports.cells import append_text
+from cme.exports.partnership_pack import sheet_name
 from cme.measures.periods import Period
 from cme.measures.tables import Cell, FigureTable, Kind
-
-# Excel refuses these in a sheet's name, and names longer than 31 characters.
-_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def caption(table: FigureTable, scope: str, period: Period) -> str:
@@ -48,7 +46,7 @@ def table_workbook(table: FigureTable, scope: str, period: Period) -> bytes:
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)
-    sheet.title = _NOT_IN_SHEET_NAMES.sub(" ", table.title)[:31]
+    sheet.title = sheet_name(table.title)
     append_text(sheet, [caption(table, scope, period)])
     sheet["A1"].font = Font(bold=True)
     append_text(sheet, table.headings)
