@@ -891,6 +891,29 @@ def built(engine: str, size: Size, args: argparse.Namespace) -> dict[str, Any]:
     return facts
 
 
+def _verdicts(engine: str, measured: dict[str, Any]) -> list[str]:
+    """The issue's targets (set for PostgreSQL) against what was measured."""
+    board = next(r for r in measured["calls"] if r["what"].startswith("dashboard("))
+    page = [r for r in measured.get("http", []) if "p95_ms" in r][:1]
+    found = [
+        f"Target p95 <= {TARGET_MS:.0f} ms ({engine}): dashboard call "
+        f"{'met' if board['p95_ms'] <= TARGET_MS else 'MISSED'} ({board['p95_ms']:.0f} ms)"
+        + (
+            f"; the page {'met' if page[0]['p95_ms'] <= TARGET_MS else 'MISSED'} "
+            f"({page[0]['p95_ms']:.0f} ms)."
+            if page
+            else "."
+        )
+    ]
+    pack = measured.get("pack")
+    if pack:
+        met = "met" if pack["max_seconds"] <= PACK_TARGET_S else "MISSED"
+        found.append(
+            f"Target pack <= {PACK_TARGET_S:.0f} s: {met} (slowest {pack['max_seconds']:.2f} s)."
+        )
+    return found
+
+
 def report(engine: str, size: Size, facts: dict[str, Any], measured: dict[str, Any]) -> str:
     c = facts["counts"]
     how = "reused" if facts.get("reused") else f"built in {facts['build_seconds']:.0f} s"
@@ -930,6 +953,7 @@ def report(engine: str, size: Size, facts: dict[str, Any], measured: dict[str, A
             f"{pack['max_seconds']:.2f} s | {pack['runs']} | "
             f"{pack['load']:.1f} |"
         )
+    lines += ["", *_verdicts(engine, measured)]
     if measured.get("worked_around"):
         lines += ["", f"NOTE: {measured['worked_around']}."]
     lines += ["", "Slowest statements (one timed pass, median of 3, ms):", ""]

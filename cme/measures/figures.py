@@ -71,21 +71,6 @@ class Figures:
         return out
 
 
-# Counts of children (or of what children did) that suppression applies to. A rate is
-# suppressed with its denominator.
-CHILD_COUNTS = (
-    "unexplained_absence_children",
-    "cases_opened",
-    "cases_closed",
-    "removals",
-    "episode_children",
-    "repeat_children",
-    "hidden_missing_children",
-    "cases_open_at_end",
-    "referrals",
-)
-
-
 def suppressed(value: int) -> int | str:
     """A count as it may leave the LA: none, or five and more, as it is; else "<5"."""
     return SUPPRESSED if 0 < value < SUPPRESS_BELOW else value
