@@ -677,28 +677,6 @@ async def _explain(statements: list[dict[str, Any]], sqlite: bool) -> str:
     return "\n".join(out)
 
 
-async def _group_by_constant(calls: list[tuple[str, Any]]) -> str:
-    """PostgreSQL refuses `GROUP BY 'all'` (a constant), which the figures with no breakdown
-    group by: if the code under test still does, its one group's key is made an expression
-    (`CAST('all' AS TEXT)`, the same group on both engines) in this process, and said."""
-    from cme.storage.measures import counts
-
-    try:
-        await calls[0][1]()
-        return ""
-    except Exception as exc:
-        if "non-integer constant in GROUP BY" not in str(exc):
-            raise
-    real = getattr(counts, "grouping")  # noqa: B009  (imported there, not exported)
-
-    def grouping(dimension: Any, pupil_column: str, outer: bool = False) -> tuple[str, str]:
-        key, joins = real(dimension, pupil_column, outer)
-        return ("CAST('all' AS TEXT)" if key == "'all'" else key), joins
-
-    setattr(counts, "grouping", grouping)  # noqa: B010
-    return "GROUP BY 'all' refused by PostgreSQL; measured with CAST('all' AS TEXT)"
-
-
 async def _measure(job: dict[str, Any]) -> dict[str, Any]:
     import cme.storage  # noqa: F401
     from cme.storage.engine import is_sqlite, migrate
@@ -712,7 +690,7 @@ async def _measure(job: dict[str, Any]) -> dict[str, Any]:
         await engine.run_ddl("VACUUM ANALYZE")
     viewer = await _viewer()
     calls = await _calls(viewer)
-    result: dict[str, Any] = {"calls": [], "worked_around": await _group_by_constant(calls)}
+    result: dict[str, Any] = {"calls": []}
     for name, call in calls:
         await call()  # warm: the first call loads modules and fills the pool
         times = []
@@ -954,8 +932,6 @@ def report(engine: str, size: Size, facts: dict[str, Any], measured: dict[str, A
             f"{pack['load']:.1f} |"
         )
     lines += ["", *_verdicts(engine, measured)]
-    if measured.get("worked_around"):
-        lines += ["", f"NOTE: {measured['worked_around']}."]
     lines += ["", "Slowest statements (one timed pass, median of 3, ms):", ""]
     for s in measured["statements"][:6]:
         lines.append(f"- {s['ms']:.0f} ms `{s['caller']}`: {s['sql'][:140]}...")

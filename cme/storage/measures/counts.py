@@ -166,11 +166,14 @@ async def episodes(scope: Scope, period: Period, dimension: Dimension | None) ->
     return await rows_of(
         "WITH lk AS (SELECT m.episode, MIN(m.pupil) AS pupil FROM episode_match m "
         f"WHERE m.la = {la} AND {LINKED_SQL} GROUP BY m.episode), "
+        # The repeat children once, joined: a subquery per episode ran 3,000 times.
+        "rp AS (SELECT DISTINCT im.child FROM intervention_meeting im "
+        f"WHERE im.la = {la} AND im.trigger = '{REPEAT}' "
+        f"AND im.triggered_on <= {day_sql(period.last)}), "
         "ep AS (SELECT e.id, e.child, e.reported_at, e.returned_at, lk.pupil, "
-        "CASE WHEN EXISTS (SELECT 1 FROM intervention_meeting im WHERE im.child = e.child "
-        f"AND im.trigger = '{REPEAT}' AND im.triggered_on <= {day_sql(period.last)}) "
-        "THEN 1 ELSE 0 END AS rep "
-        f"FROM missing_episode e LEFT JOIN lk ON lk.episode = e.id WHERE e.la = {la}) "
+        "CASE WHEN rp.child IS NULL THEN 0 ELSE 1 END AS rep "
+        "FROM missing_episode e LEFT JOIN lk ON lk.episode = e.id "
+        f"LEFT JOIN rp ON rp.child = e.child WHERE e.la = {la}) "
         f"SELECT {key} AS g, SUM(CASE WHEN {reported} THEN 1 ELSE 0 END) AS episodes, "
         f"COUNT(DISTINCT CASE WHEN {reported} THEN ep.child END) AS children, "
         f"COUNT(DISTINCT CASE WHEN {reported} AND ep.rep = 1 THEN ep.child END) AS repeat, "
