@@ -30,17 +30,11 @@ async def rows_of(sql: str) -> Rows:
     return [dict(r) for r in await Pupil.raw(sql)]
 
 
-def absence_scope(scope: Scope, table: str = "a") -> str:
-    if scope.school_id is not None:
-        return f"{table}.school = {int(scope.school_id)}"
-    return f"{table}.school IN (SELECT id FROM school WHERE la = {int(scope.la_id)})"
-
-
 def within(scope: Scope, period: Period) -> str:
     """The scope's absence days `a` in the period: read by the index on (school, day)."""
     return (
         f"a.day >= {day_sql(period.first)} AND a.day <= {day_sql(period.last)} "
-        f"AND {absence_scope(scope)}"
+        f"AND {scope.pupils('a')}"
     )
 
 
@@ -164,8 +158,7 @@ async def episodes(scope: Scope, period: Period, dimension: Dimension | None) ->
     school = scope.linked_episodes("ep.pupil")
     held = within_hours("ri.done_at", "ep.returned_at", RETURN_INTERVIEW_HOURS)
     return await rows_of(
-        "WITH lk AS (SELECT m.episode, MIN(m.pupil) AS pupil FROM episode_match m "
-        f"WHERE m.la = {la} AND {LINKED_SQL} GROUP BY m.episode), "
+        f"WITH lk AS {scope.linked_pupil()}, "
         # The repeat children once, joined: a subquery per episode ran 3,000 times.
         "rp AS (SELECT DISTINCT im.child FROM intervention_meeting im "
         f"WHERE im.la = {la} AND im.trigger = '{REPEAT}' "

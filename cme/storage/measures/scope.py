@@ -16,6 +16,7 @@ from cme.errors import NotFound, Refused
 from cme.measures.figures import NOT_KNOWN, NOT_LINKED, Dimension
 from cme.roles import Role
 from cme.storage.engine import is_sqlite
+from cme.storage.matching import LINKED_SQL
 from cme.storage.tables import School
 from cme.timeline import LONDON
 
@@ -33,7 +34,7 @@ class Scope:
     episodes: bool = True
 
     def pupils(self, pupil: str = "p") -> str:
-        """The scope's pupils, by their school."""
+        """The scope's rows (pupils, or their absence days and weeks), by their school."""
         if self.school_id is not None:
             return f"{pupil}.school = {int(self.school_id)}"
         return f"{pupil}.school IN (SELECT id FROM school WHERE la = {int(self.la_id)})"
@@ -42,6 +43,14 @@ class Scope:
     def la_wide(self) -> Scope:
         """The whole LA, as a school's figures are set beside."""
         return Scope(self.la_id, pupils_only=True, episodes=self.episodes)
+
+    def linked_pupil(self) -> str:
+        """Each of the LA's linked episodes with its pupil (the lowest, should a person have
+        confirmed two), as a subquery (episode, pupil)."""
+        return (
+            "(SELECT m.episode AS episode, MIN(m.pupil) AS pupil FROM episode_match m "
+            f"WHERE m.la = {int(self.la_id)} AND {LINKED_SQL} GROUP BY m.episode)"
+        )
 
     def linked_episodes(self, pupil_column: str) -> str:
         """The condition on an episode's linked pupil (`pupil_column`, NULL when the episode

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cme.measures.periods import Grain, Period, buckets
-from cme.storage.matching import LINKED_SQL
-from cme.storage.measures.counts import absence_scope, case_scope, rows_of, within
+from cme.storage.measures.counts import case_scope, rows_of, within
 from cme.storage.measures.scope import Scope, day_sql, moments
 from cme.timeline import academic_year
 
@@ -33,7 +32,7 @@ async def _weeks(scope: Scope, points: list[Point]) -> None:
         at = {p.period.first: p for p in whole}
         for r in await rows_of(
             "SELECT w.week AS k, SUM(w.sessions) AS s, SUM(w.children) AS c FROM absence_week w "
-            f"WHERE {absence_scope(scope, 'w')} AND w.week >= {day_sql(whole[0].period.first)} "
+            f"WHERE {scope.pupils('w')} AND w.week >= {day_sql(whole[0].period.first)} "
             f"AND w.week <= {day_sql(whole[-1].period.first)} GROUP BY w.week"
         ):
             week = r["k"] if isinstance(r["k"], date) else date.fromisoformat(str(r["k"]))
@@ -84,10 +83,7 @@ async def trend(scope: Scope, period: Period, grain: Grain) -> list[Point]:
         f"WHERE {case_scope(scope)} GROUP BY bk.i"
     ):
         points[int(r["i"])].cases_opened = int(r["n"] or 0)
-    linked = (
-        "(SELECT m.episode AS episode, MIN(m.pupil) AS pupil FROM episode_match m "
-        f"WHERE m.la = {int(scope.la_id)} AND {LINKED_SQL} GROUP BY m.episode)"
-    )
+    linked = scope.linked_pupil()
     episodes = (
         f"WITH {cal} SELECT bk.i AS i, COUNT(e.id) AS n, COUNT(DISTINCT e.child) AS c "
         "FROM bk JOIN missing_episode e "
